@@ -1,0 +1,22 @@
+/**
+ * Every error Sightline throws is a {@link SightlineError} with a stable
+ * `code`, a `name` of its own and a message that says what to do. Errors are
+ * thrown at start-up (bad configuration) or returned to the caller of an API
+ * that can fail (a full queue); telemetry never throws into application code
+ * from the background.
+ *
+ * The classes live in this one module so the codes stay unique and each is
+ * documented in the guides.
+ */
+
+/** Base class of every error Sightline throws. */
+export class SightlineError extends Error {
+  /** A stable identifier such as `SIGHTLINE_INVALID_CONFIG`, safe to match on. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
