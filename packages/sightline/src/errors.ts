@@ -20,3 +20,15 @@ export class SightlineError extends Error {
     this.code = code;
   }
 }
+
+// Metrics
+
+/** Two different declarations were registered under one metric name. */
+export class MetricDefinitionConflictError extends SightlineError {
+  constructor(name: string) {
+    super(
+      'SIGHTLINE_METRIC_CONFLICT',
+      `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
+    );
+  }
+}
