@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { TelemetryOptions } from 'sightline';
 import { InvalidConfigError, SightlineError, resolveTelemetryConfig } from 'sightline';
@@ -330,7 +331,15 @@ void describe('resolveTelemetryConfig: immutability', () => {
       assert.ok(Object.isFrozen(config.sampler.rules) && Object.isFrozen(config.sampler.rules[0]) && Object.isFrozen(config.sampler.alwaysSampleTenants));
     }
     assert.throws(() => {
-      (config as { enabled: boolean }).enabled = false;
+      // @ts-expect-error the resolved configuration is read-only in its type too
+      config.traces.timeoutMillis = 1;
     }, TypeError);
+  });
+});
+
+void describe('InvalidConfigError documentation', () => {
+  void it('documents its code in docs/configuration.md', async () => {
+    const guide = await readFile(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.ok(guide.includes(new InvalidConfigError({ setting: 's', value: 1, source: 'option', expected: 'e' }).code));
   });
 });
