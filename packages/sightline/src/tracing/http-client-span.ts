@@ -42,7 +42,7 @@ export interface HttpClientRequestContext {
   /** The client span (already active). */
   readonly span: Span;
   /** Records the response status when the function's result does not carry it as `status`/`statusCode`. */
-  setStatusCode(statusCode: number): void;
+  readonly setStatusCode: (statusCode: number) => void;
 }
 
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE']);
