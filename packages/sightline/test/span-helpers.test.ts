@@ -57,8 +57,7 @@ void describe('withSpan', () => {
 
   void it('control: the diag capture does see a span ended twice', () => {
     withSpan('ended.twice', (span) => span.end());
-    assert.equal(harness.problems().length, 1);
-    assert.match(harness.problems()[0]?.message ?? '', /only call end\(\) on a span once/);
+    assert.ok(harness.problems().some((p) => /only call end\(\) on a span once/.test(p.message)));
   });
 
   void it('returns a promise for an async fn and ends the span when it settles', async () => {
