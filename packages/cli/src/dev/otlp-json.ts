@@ -9,6 +9,11 @@
 /** An attribute value after decoding. */
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
+/** An attribute value as text: strings as they are, anything else as JSON. */
+export function formatAttribute(value: AttributeValue | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+}
+
 /** One span as the viewer keeps it. */
 export interface ViewerSpan {
   readonly traceId: string;
@@ -44,7 +49,7 @@ export function decodeTraceRequest(body: unknown): ViewerSpan[] {
     const resourcePath = `resourceSpans[${r}]`;
     const resource = objectAt(resourceSpans, resourcePath);
     const resourceAttributes = attributesOf(optionalObject(resource['resource'])?.['attributes'], `${resourcePath}.resource`);
-    const serviceName = String(resourceAttributes['service.name'] ?? 'unknown_service');
+    const serviceName = formatAttribute(resourceAttributes['service.name'] ?? 'unknown_service');
     for (const [s, scopeSpans] of arrayAt(resource, 'scopeSpans', resourcePath).entries()) {
       const scopePath = `${resourcePath}.scopeSpans[${s}]`;
       for (const [i, span] of arrayAt(objectAt(scopeSpans, scopePath), 'spans', scopePath).entries()) {

@@ -1,3 +1,4 @@
+import { formatAttribute } from './otlp-json.ts';
 import { buildTree, durationMillis, flatten } from './trace-tree.ts';
 import type { StoredTrace } from './trace-store.ts';
 
@@ -23,7 +24,7 @@ export function renderTraceList(traces: readonly StoredTrace[]): string {
     const tenant = trace.spans.find((span) => span.attributes['tenant.id'] !== undefined)?.attributes['tenant.id'];
     return `<tr><td><a href="/traces/${trace.traceId}">${escapeHtml(root?.name ?? trace.traceId)}</a></td>
 <td>${escapeHtml(root?.serviceName ?? '')}</td><td>${root ? durationMillis(root).toFixed(1) : ''} ms</td>
-<td>${trace.spans.length}</td><td>${escapeHtml(tenant === undefined ? '' : String(tenant))}</td>
+<td>${trace.spans.length}</td><td>${escapeHtml(tenant === undefined ? '' : formatAttribute(tenant))}</td>
 <td class="${failed ? 'error' : ''}">${failed ? 'error' : 'ok'}</td><td><code>${trace.traceId}</code></td></tr>`;
   });
   return page(

@@ -1,3 +1,4 @@
+import { formatAttribute } from './otlp-json.ts';
 import type { ViewerSpan } from './otlp-json.ts';
 import type { StoredTrace } from './trace-store.ts';
 
@@ -46,7 +47,7 @@ const HIGHLIGHTED = ['tenant.id', 'user.id', 'http.response.status_code', 'error
 export function renderTraceText(trace: StoredTrace): string {
   const lines = flatten(buildTree(trace)).map(({ span, depth }) => {
     const details = HIGHLIGHTED.filter((key) => span.attributes[key] !== undefined)
-      .map((key) => `${key}=${String(span.attributes[key])}`)
+      .map((key) => `${key}=${formatAttribute(span.attributes[key])}`)
       .join(' ');
     const status = span.status === 'error' ? ' ERROR' : '';
     return `${'  '.repeat(depth + 1)}${span.name} [${span.kind}, ${span.serviceName}] ${durationMillis(span).toFixed(1)} ms${status}${details ? ` ${details}` : ''}`;
