@@ -36,6 +36,8 @@ export interface InvalidConfigDetails {
   readonly source: ConfigSource;
   /** What the setting accepts, e.g. `a number between 0 and 1`. */
   readonly expected: string;
+  /** What to do about it, when the expectation alone does not say. */
+  readonly hint?: string | undefined;
 }
 
 /**
@@ -58,10 +60,10 @@ export class InvalidConfigError extends SightlineError {
   }
 }
 
-function invalidConfigMessage({ setting, value, source, expected }: InvalidConfigDetails): string {
+function invalidConfigMessage({ setting, value, source, expected, hint }: InvalidConfigDetails): string {
   const where = source === 'option' ? `option ${setting}` : source;
   const suffix = source === 'option' ? '' : ` (setting ${setting})`;
-  return `Expected ${where} to be ${expected}, got ${formatValue(value)}${suffix}.`;
+  return `Expected ${where} to be ${expected}, got ${formatValue(value)}${suffix}.${hint === undefined ? '' : ` ${hint}`}`;
 }
 
 function formatValue(value: unknown): string {
