@@ -115,6 +115,9 @@ export class TelemetryGlobalConflictError extends SightlineError {
       'Another OpenTelemetry SDK has already registered the global tracer provider, so Sightline cannot start. ' +
         'Remove the other setup (e.g. @opentelemetry/sdk-node or an auto-instrumentations --require) ' +
         'or do not start Sightline telemetry in this process.',
+    );
+  }
+}
 
 // Context
 
