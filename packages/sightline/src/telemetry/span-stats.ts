@@ -113,10 +113,10 @@ class SpanStatsMeter implements Meter {
     const callbacks = this.#queueSizeCallbacks;
     return {
       addCallback: (callback: ObservableCallback<A>) => {
-        callbacks.add(callback as ObservableCallback);
+        callbacks.add(callback);
       },
       removeCallback: (callback: ObservableCallback<A>) => {
-        callbacks.delete(callback as ObservableCallback);
+        callbacks.delete(callback);
       },
     };
   }
