@@ -6,7 +6,7 @@
  */
 import type { Candidate, Env } from './env.ts';
 import { firstSet, resolveValue } from './env.ts';
-import type { RuleSamplerConfig, SamplerConfig, SamplingDecisionRule, SamplingRule, TelemetryOptions } from './types.ts';
+import type { RuleSamplerConfig, SamplerConfig, SamplerOptions, SamplingDecisionRule, SamplingRule, TelemetryOptions } from './types.ts';
 import { asBoolean, asEnum, asPlainObject, asRatio, asStringList, reject } from './validate.ts';
 
 const STANDARD_SAMPLERS = [
@@ -26,7 +26,7 @@ export const DEFAULT_SAMPLER: SamplerConfig = { type: 'parentbased_always_on' };
 
 /** Resolves `config.sampler`. */
 export function resolveSampler(options: TelemetryOptions, env: Env): SamplerConfig {
-  if (options.sampler !== undefined) return samplerFromOption(options.sampler);
+  if (options.sampler !== undefined) return resolveSamplerOptions(options.sampler);
   const named = firstSet('sampler.type', undefined, env, ['OTEL_TRACES_SAMPLER']);
   if (named !== undefined) {
     const type = asEnum(named, STANDARD_SAMPLERS, UNSUPPORTED_HINT);
@@ -43,7 +43,8 @@ function isRatioType(type: string): type is 'traceidratio' | 'parentbased_tracei
   return RATIO_SAMPLERS.includes(type);
 }
 
-function samplerFromOption(value: unknown): SamplerConfig {
+/** Validates a sampler given as an option and fills its defaults; throws `InvalidConfigError` on a bad value. */
+export function resolveSamplerOptions(value: SamplerOptions): SamplerConfig {
   const sampler = asPlainObject({ setting: 'sampler', source: 'option', value });
   const type = asEnum({ setting: 'sampler.type', source: 'option', value: sampler['type'] }, OPTION_SAMPLERS);
   if (type === 'rules') return rulesFromOption(sampler);
