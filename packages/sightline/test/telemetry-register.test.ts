@@ -12,6 +12,7 @@ void describe('--import sightline/register start-up', () => {
   for (const [name, value, expected] of [
     ['OTEL_BSP_MAX_QUEUE_SIZE', 'lots', /OTEL_BSP_MAX_QUEUE_SIZE/],
     ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'carrier-pigeon', /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL.*carrier-pigeon/],
+    ['OTEL_LOG_LEVEL', 'chatty', /OTEL_LOG_LEVEL.*chatty/],
   ] as const) {
     void it(`fails loudly on ${name}=${value}`, async () => {
       await using app = startChildApp('plain-app.ts', { env: { [name]: value }, execArgv: REGISTER });
