@@ -143,3 +143,15 @@ export class TenantContextMissingError extends SightlineError {
     );
   }
 }
+
+// Tracing
+
+/** `traced(fn)` was given an anonymous function and no `name` option. */
+export class SpanNameMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_SPAN_NAME_MISSING',
+      'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
+    );
+  }
+}
