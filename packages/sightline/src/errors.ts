@@ -21,18 +21,6 @@ export class SightlineError extends Error {
   }
 }
 
-// Metrics
-
-/** Two different declarations were registered under one metric name. */
-export class MetricDefinitionConflictError extends SightlineError {
-  constructor(name: string) {
-    super(
-      'SIGHTLINE_METRIC_CONFLICT',
-      `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
-    );
-  }
-}
-
 // Configuration
 
 /** Where a configuration value came from: a `startTelemetry` option, or the environment variable of that name. */
@@ -91,6 +79,58 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
+// Telemetry setup
+
+/**
+ * `startTelemetry` was called while telemetry is already running in this
+ * process, for instance an app started with `--import sightline/register`
+ * that also calls `startTelemetry()`. Keep one of the two, or call
+ * `shutdown()` on the running handle before starting again.
+ */
+export class TelemetryAlreadyStartedError extends SightlineError {
+  /** How the running telemetry was started: `--import sightline/register` or `startTelemetry()`. */
+  readonly startedBy: string;
+
+  constructor(startedBy: string) {
+    super(
+      'SIGHTLINE_TELEMETRY_ALREADY_STARTED',
+      `Telemetry is already running in this process (started by ${startedBy}). ` +
+        'Start it once: either `node --import sightline/register` or one startTelemetry() call; ' +
+        'to restart with other options, await shutdown() on the running handle first.',
+    );
+    this.startedBy = startedBy;
+  }
+}
+
+/**
+ * Another OpenTelemetry SDK already registered the global tracer provider,
+ * so Sightline's spans would go nowhere. Remove the other SDK setup (for
+ * example `@opentelemetry/sdk-node` or `--require @opentelemetry/auto-instrumentations-node/register`)
+ * or let it export instead of Sightline.
+ */
+export class TelemetryGlobalConflictError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_TELEMETRY_GLOBAL_CONFLICT',
+      'Another OpenTelemetry SDK has already registered the global tracer provider, so Sightline cannot start. ' +
+        'Remove the other setup (e.g. @opentelemetry/sdk-node or an auto-instrumentations --require) ' +
+        'or do not start Sightline telemetry in this process.',
+    );
+  }
+}
+
+// Metrics
+
+/** Two different declarations were registered under one metric name. */
+export class MetricDefinitionConflictError extends SightlineError {
+  constructor(name: string) {
+    super(
+      'SIGHTLINE_METRIC_CONFLICT',
+      `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
+    );
+  }
+}
+
 // Context
 
 /** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
@@ -124,6 +164,89 @@ export class SpanNameMissingError extends SightlineError {
     super(
       'SIGHTLINE_SPAN_NAME_MISSING',
       'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
+    );
+  }
+}
+
+// Events
+
+/**
+ * Why an event was refused instead of being handed to a handler. Each value
+ * is also the `reason` label of `sightline_events_rejected_total` and the
+ * reason recorded on a dead letter.
+ */
+export type EventRejectionReason =
+  | 'queue_full'
+  | 'malformed_json'
+  | 'invalid_envelope'
+  | 'invalid_traceparent'
+  | 'type_mismatch'
+  | 'invalid_payload'
+  | 'shutdown';
+
+/** A memory-transport queue had no room for a published event (`onFull: 'reject'`). */
+export class EventQueueFullError extends SightlineError {
+  /** Always `queue_full`; the rejection reason counted in `sightline_events_rejected_total`. */
+  readonly reason: EventRejectionReason = 'queue_full';
+  /** The event type whose subscription queue is full. */
+  readonly eventType: string;
+  /** The consumer group whose queue is full. */
+  readonly group: string;
+
+  constructor(eventType: string, group: string, capacity: number) {
+    super(
+      'SIGHTLINE_EVENT_QUEUE_FULL',
+      `The queue of consumer group "${group}" for ${eventType} is full (capacity ${capacity}); the event was not accepted. ` +
+        'Retry later, raise `capacity` or `concurrency`, or set `onFull: "wait"` on memoryTransport() to wait for room.',
+    );
+    this.eventType = eventType;
+    this.group = group;
+  }
+}
+
+/** `publish` or `subscribe` was called on an event bus after `close()`. */
+export class EventBusClosedError extends SightlineError {
+  constructor(operation: 'publish' | 'subscribe') {
+    super(
+      'SIGHTLINE_EVENT_BUS_CLOSED',
+      `Cannot ${operation}: the event bus is closed. Create a new bus, or close it only when the service stops.`,
+    );
+  }
+}
+
+/** An event-bus, subscription or transport option has a value that cannot work. */
+export class InvalidEventOptionError extends SightlineError {
+  /** The option that failed validation, e.g. `concurrency`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super('SIGHTLINE_INVALID_EVENT_OPTION', message);
+    this.option = option;
+  }
+}
+
+/** A second subscription with the same event type and consumer group was made on one bus. */
+export class DuplicateSubscriptionError extends SightlineError {
+  constructor(eventType: string, group: string) {
+    super(
+      'SIGHTLINE_DUPLICATE_SUBSCRIPTION',
+      `This bus already has a subscription to ${eventType} for consumer group "${group}". ` +
+        'Use one handler per type and group (raise `concurrency` for parallelism), or a different `group` to receive a copy.',
+    );
+  }
+}
+
+/**
+ * The idempotency helper found another run of the same event still in
+ * progress (its lease has not expired). The dispatcher retries the event
+ * later, like any handler failure.
+ */
+export class EventInProgressError extends SightlineError {
+  constructor(eventId: string) {
+    super(
+      'SIGHTLINE_EVENT_IN_PROGRESS',
+      `Event ${eventId} is being processed elsewhere (its idempotency lease is held); it will be retried. ` +
+        'If this repeats, check that `leaseMs` is longer than the handler takes.',
     );
   }
 }

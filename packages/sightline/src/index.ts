@@ -1,5 +1,5 @@
 /**
- * Sightline's public API. Every export is listed by name; types are on
+ * Sightline's public API: a hand-written list of named exports; types are on
  * `export type` lines.
  */
 export {
@@ -8,9 +8,48 @@ export {
   InvalidTenantError,
   TenantContextMissingError,
   SpanNameMissingError,
+  TelemetryAlreadyStartedError,
+  TelemetryGlobalConflictError,
 } from './errors.ts';
+export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
 export { VERSION } from './version.ts';
 
+// Telemetry setup
+export { startTelemetry } from './telemetry/start-telemetry.ts';
+export type { Telemetry } from './telemetry/telemetry.ts';
+export type { TelemetrySpanStats } from './telemetry/span-stats.ts';
+
+// Configuration
+export { resolveTelemetryConfig } from './telemetry/config/resolve.ts';
+export type {
+  BatchOptions,
+  ContextOptions,
+  FixedSamplerConfig,
+  InstrumentationName,
+  InstrumentationOptions,
+  MetricsExporter,
+  MetricsOptions,
+  OtlpCompression,
+  OtlpProtocol,
+  RatioSamplerConfig,
+  RatioSamplerOptions,
+  ResolvedTelemetryConfig,
+  RuleSamplerConfig,
+  RuleSamplerOptions,
+  SamplerConfig,
+  SamplerOptions,
+  SamplingDecisionRule,
+  SamplingRule,
+  ShutdownOptions,
+  TelemetryOptions,
+  TracesExporter,
+  TracesOptions,
+} from './telemetry/config/types.ts';
+
+// Sampling
+export { createSampler } from './telemetry/sampling/create-sampler.ts';
+
+// Tenant context
 export { TENANT_ID_KEY, USER_ID_KEY } from './context/keys.ts';
 export {
   withTenant,
@@ -48,33 +87,3 @@ export { withHttpClientSpan } from './tracing/http-client-span.ts';
 export type { HttpClientSpanOptions, HttpClientRequestContext } from './tracing/http-client-span.ts';
 export { withEventSpan } from './tracing/event-span.ts';
 export type { EventSpanOptions, MessagingOperation } from './tracing/event-span.ts';
-
-export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
-
-export { resolveTelemetryConfig } from './telemetry/config/resolve.ts';
-export type {
-  BatchOptions,
-  ContextOptions,
-  FixedSamplerConfig,
-  InstrumentationName,
-  InstrumentationOptions,
-  MetricsExporter,
-  MetricsOptions,
-  OtlpCompression,
-  OtlpProtocol,
-  RatioSamplerConfig,
-  RatioSamplerOptions,
-  ResolvedTelemetryConfig,
-  RuleSamplerConfig,
-  RuleSamplerOptions,
-  SamplerConfig,
-  SamplerOptions,
-  SamplingDecisionRule,
-  SamplingRule,
-  ShutdownOptions,
-  TelemetryOptions,
-  TracesExporter,
-  TracesOptions,
-} from './telemetry/config/types.ts';
-
-export { createSampler } from './telemetry/sampling/create-sampler.ts';

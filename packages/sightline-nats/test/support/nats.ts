@@ -1,0 +1,70 @@
+/**
+ * Test helpers for the real NATS server on 127.0.0.1:4222: unique stream
+ * and subject names per test, removed afterwards, and a bounded poll.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+export const NATS_URL = 'nats://127.0.0.1:4222';
+
+export interface NatsFixture {
+  readonly stream: string;
+  readonly subjectPrefix: string;
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  /** Dead letters stored on `subject`, oldest first. */
+  deadLetters(subject: string): Promise<StoredMsg[]>;
+}
+
+/** A unique stream name and subject prefix, and a raw connection; both streams are deleted in `t.after`. */
+export async function natsFixture(t: TestContext): Promise<NatsFixture> {
+  const id = randomBytes(5).toString('hex');
+  const stream = `SLTEST_${id}`;
+  const subjectPrefix = `sltest.${id}`;
+  const nc = await connect({ servers: NATS_URL });
+  const jsm = await jetstreamManager(nc);
+  t.after(async () => {
+    for (const name of [stream, `${stream}_DLQ`]) await jsm.streams.delete(name).catch(() => false);
+    await nc.close();
+  });
+  return {
+    stream,
+    subjectPrefix,
+    nc,
+    js: jetstream(nc),
+    jsm,
+    async deadLetters(subject) {
+      const info = await jsm.streams.info(`${stream}_DLQ`).catch(() => undefined);
+      const letters: StoredMsg[] = [];
+      if (info === undefined) return letters;
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+        const message = await jsm.streams.getMessage(`${stream}_DLQ`, { seq }).catch(() => null);
+        if (message !== null && message.subject === subject) letters.push(message);
+      }
+      return letters;
+    },
+  };
+}
+
+/** Resolves when `condition()` holds, polling every 25 ms for at most `timeoutMs` (default 20 s). */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The value of the first sample of `name` whose labels include `labels`, or 0. */
+export function sample(text: string, name: string, labels: Record<string, string>): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.split(' ').at(-1));
+  }
+  return 0;
+}

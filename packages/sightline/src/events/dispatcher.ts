@@ -1,0 +1,162 @@
+/**
+ * Runs one subscription's handler for each delivery: parse and validate the
+ * envelope, restore the producer's trace and the event's tenant, run the
+ * handler in a `process <type>` CONSUMER span, then settle the delivery
+ * (ack, retry with backoff, or dead-letter after `maxDeliver` runs) and
+ * record the metrics. Nothing here throws back into the transport.
+ */
+import { diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { Context, Link, SpanContext } from '@opentelemetry/api';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import type { EventRejectionReason } from '../errors.ts';
+import { contextWithTenant } from '../context/tenant-context.ts';
+import { withEventSpan } from '../tracing/event-span.ts';
+import { errorType } from '../tracing/record-error.ts';
+import type { EventEnvelope } from './envelope.ts';
+import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
+import { parseEnvelope } from './parse-envelope.ts';
+import type { MessageHeaders } from './parse-envelope.ts';
+import { validatePayload } from './payload-schema.ts';
+import type { BackoffPolicy } from './retry-policy.ts';
+import type { Delivery } from './transport.ts';
+
+/** What a handler learns about the delivery besides the event. */
+export interface HandlerContext {
+  /** 1 on the first run, then one more per retry. */
+  readonly attempt: number;
+  /** The run after which a failure dead-letters the event. */
+  readonly maxDeliver: number;
+}
+
+/** A subscriber's function. Throwing (or rejecting) fails the run: it is retried, then dead-lettered. */
+export type EventHandler<Type extends string = string, Data = unknown> = (
+  event: EventEnvelope<Type, Data>,
+  context: HandlerContext,
+) => unknown;
+
+/**
+ * How a `process` span relates to the `publish` span: `child` (default)
+ * makes it the producer's child and links to it, so one trace covers
+ * publish and processing; `link` starts a new trace linked to the producer.
+ */
+export type TraceLinkMode = 'child' | 'link';
+
+/** Span event added when a failed run will be retried. */
+export const RETRY_SPAN_EVENT = 'sightline.event.retry';
+/** Span event added when an event is dead-lettered. */
+export const DEAD_LETTER_SPAN_EVENT = 'sightline.event.dead_letter';
+
+/** Everything a dispatcher needs for one subscription. */
+export interface DispatcherConfig {
+  readonly labels: ConsumerLabels;
+  readonly handler: EventHandler;
+  readonly schema: StandardSchemaV1 | undefined;
+  readonly maxDeliver: number;
+  readonly backoff: BackoffPolicy;
+  readonly traceLinkMode: TraceLinkMode;
+  readonly metrics: EventMetrics;
+}
+
+function carrierOf(headers: MessageHeaders): Record<string, string> {
+  return Object.fromEntries(headers);
+}
+
+/** The context the process span starts in: baggage and tenant always; the producer as parent in `child` mode. */
+function consumerContext(envelope: EventEnvelope, headers: MessageHeaders, producer: SpanContext | undefined, mode: TraceLinkMode): Context {
+  let ctx = trace.deleteSpan(propagation.extract(ROOT_CONTEXT, carrierOf(headers)));
+  if (envelope.tenantid !== undefined) {
+    ctx = contextWithTenant(ctx, {
+      tenantId: envelope.tenantid,
+      ...(envelope.actorid === undefined ? {} : { userId: envelope.actorid }),
+    });
+  }
+  return producer !== undefined && mode === 'child' ? trace.setSpanContext(ctx, producer) : ctx;
+}
+
+/** Creates the `deliver` callback a transport calls for one subscription. */
+export function createDispatcher(config: DispatcherConfig): (delivery: Delivery) => Promise<void> {
+  const { labels, metrics, maxDeliver } = config;
+
+  const reject = async (delivery: Delivery, reason: EventRejectionReason, detail: string, tenantId?: string): Promise<void> => {
+    diag.warn(`sightline: dead-lettering a ${labels.type} message for group ${labels.group}: ${reason}: ${detail}`);
+    metrics.rejected(labels.type, reason);
+    metrics.consumed(labels, 'dead_letter', tenantId, reason);
+    await delivery.deadLetter({ reason, detail });
+  };
+
+  const run = async (delivery: Delivery): Promise<void> => {
+    const parsed = parseEnvelope(delivery.body, delivery.headers);
+    if (!parsed.ok) return reject(delivery, parsed.reason, parsed.detail);
+    const { envelope, producer } = parsed.value;
+    if (envelope.type !== labels.type) {
+      return reject(delivery, 'type_mismatch', `envelope type ${envelope.type} arrived on the ${labels.type} subscription`, envelope.tenantid);
+    }
+    let event = envelope;
+    if (config.schema !== undefined) {
+      const result = await validatePayload(config.schema, envelope.data);
+      if (!result.ok) return reject(delivery, 'invalid_payload', result.detail, envelope.tenantid);
+      event = { ...envelope, data: result.value };
+    }
+    const { attempt } = delivery;
+    const links: Link[] = producer === undefined ? [] : [{ context: producer }];
+    const started = performance.now();
+    let failure: { error: unknown; type: string } | undefined;
+    let delayMs = 0;
+    try {
+      await withEventSpan(
+        {
+          system: labels.system,
+          destination: labels.type,
+          operation: 'process',
+          messageId: envelope.id,
+          consumerGroup: labels.group,
+          links,
+          parentContext: consumerContext(envelope, delivery.headers, producer, config.traceLinkMode),
+        },
+        async (span) => {
+          const time = Date.parse(envelope.time);
+          if (!Number.isNaN(time)) metrics.lag(labels, Math.max(0, Date.now() - time) / 1000);
+          try {
+            await config.handler(event, { attempt, maxDeliver });
+          } catch (error) {
+            const type = errorType(error);
+            if (attempt < maxDeliver) {
+              delayMs = config.backoff(attempt);
+              span.addEvent(RETRY_SPAN_EVENT, { 'sightline.event.attempt': attempt, 'sightline.event.retry_delay_ms': delayMs, [ATTR_ERROR_TYPE]: type });
+            } else {
+              span.addEvent(DEAD_LETTER_SPAN_EVENT, { 'sightline.event.attempt': attempt, 'sightline.event.dead_letter_reason': 'handler_failed', [ATTR_ERROR_TYPE]: type });
+            }
+            throw error;
+          }
+        },
+      );
+    } catch (error) {
+      failure = { error, type: errorType(error) };
+    }
+    metrics.processed(labels, (performance.now() - started) / 1000, failure?.type ?? '');
+    if (failure === undefined) {
+      metrics.consumed(labels, 'success', envelope.tenantid, '');
+      return delivery.ack();
+    }
+    if (attempt < maxDeliver) {
+      metrics.consumed(labels, 'retry', envelope.tenantid, failure.type);
+      return delivery.retry(delayMs);
+    }
+    const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    metrics.consumed(labels, 'dead_letter', envelope.tenantid, failure.type);
+    return delivery.deadLetter({
+      reason: 'handler_failed',
+      detail: `handler failed on run ${attempt} of ${maxDeliver}: ${message}`,
+      errorType: failure.type,
+    });
+  };
+
+  return async (delivery) => {
+    try {
+      await run(delivery);
+    } catch (error) {
+      diag.error(`sightline: could not settle a ${labels.type} delivery for group ${labels.group}`, error);
+    }
+  };
+}

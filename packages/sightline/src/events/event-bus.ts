@@ -1,0 +1,261 @@
+/**
+ * The typed event bus: `publish` wraps data in a CloudEvents envelope inside
+ * a `publish <type>` PRODUCER span and hands it to the transport;
+ * `subscribe` registers a handler for one type and consumer group.
+ */
+import { context, diag, isSpanContextValid, propagation } from '@opentelemetry/api';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { DuplicateSubscriptionError, EventBusClosedError, InvalidEventOptionError } from '../errors.ts';
+import type { EventRejectionReason } from '../errors.ts';
+import { createMetricsRegistry } from '../metrics/registry.ts';
+import type { MetricsRegistry } from '../metrics/registry.ts';
+import { withEventSpan } from '../tracing/event-span.ts';
+import { errorType } from '../tracing/record-error.ts';
+import { createDispatcher } from './dispatcher.ts';
+import type { EventHandler, TraceLinkMode } from './dispatcher.ts';
+import { CLOUDEVENTS_JSON_CONTENT_TYPE, createEnvelope, encodeEnvelope } from './envelope.ts';
+import type { EventEnvelope } from './envelope.ts';
+import { createEventMetrics } from './event-metrics.ts';
+import type { TenantLabeler } from './event-metrics.ts';
+import { memoryTransport } from './memory-transport.ts';
+import { createBackoff } from './retry-policy.ts';
+import type { RetryOptions } from './retry-policy.ts';
+import { formatTraceparent } from './traceparent.ts';
+import type { EventTransport, TransportSubscription } from './transport.ts';
+import { uuidv7 } from './uuid-v7.ts';
+
+/** Options of {@link createEventBus}. */
+export interface EventBusOptions {
+  /** The CloudEvents `source` of published events: the service name or a URI reference. */
+  readonly source: string;
+  /** Where events go. Default: a new `memoryTransport()`. The bus closes it on `close()`. */
+  readonly transport?: EventTransport;
+  /** Registry for the bus metrics. Default: a private registry (metrics recorded but not served). */
+  readonly registry?: MetricsRegistry;
+  /** Tenant-label policy for `tenant_id` on messaging metrics. Default: always `''`. */
+  readonly tenantLabels?: TenantLabeler;
+  /** Default relation of process spans to publish spans; see {@link TraceLinkMode}. Default `child`. */
+  readonly traceLinkMode?: TraceLinkMode;
+}
+
+/** Options of {@link EventBus.publish}. */
+export interface PublishOptions {
+  /** Envelope id; default a new UUIDv7. Reuse an id to make a retried publish a duplicate the transport can drop. */
+  readonly id?: string;
+  /** Event time; default now. */
+  readonly time?: Date;
+  /** CloudEvents `subject`. */
+  readonly subject?: string;
+  /** Tenant of the event; default the active tenant context's. */
+  readonly tenantId?: string;
+  /** Actor (user) of the event; default the active tenant context's user. */
+  readonly actorId?: string;
+}
+
+/** Options of {@link EventBus.subscribe}. */
+export interface SubscribeOptions<Data> {
+  /** Consumer group: every group receives each event once; members of a group share the work. */
+  readonly group: string;
+  /** Handler runs in flight at once for this subscription. Default 1. */
+  readonly concurrency?: number;
+  /** Runs before a failing event is dead-lettered (the first run counts). Default 5. */
+  readonly maxDeliver?: number;
+  /** Backoff between runs. */
+  readonly retry?: RetryOptions;
+  /** Dead-letter destination name (the transport maps it to a queue or subject). Default: the group. */
+  readonly deadLetter?: string;
+  /** Validates `data` before the handler sees it; a failure dead-letters with reason `invalid_payload`. */
+  readonly schema?: StandardSchemaV1<unknown, Data>;
+  /** Overrides the bus's `traceLinkMode` for this subscription. */
+  readonly traceLinkMode?: TraceLinkMode;
+}
+
+/** A live subscription. */
+export interface Subscription extends AsyncDisposable {
+  readonly type: string;
+  readonly group: string;
+  /** Resolves once the transport is receiving (rejects if it could not start; the failure also goes to `diag`). */
+  ready(): Promise<void>;
+  /** Stops receiving and waits for running handlers. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A typed bus: `Events` maps each event type to its payload type. */
+export interface EventBus<Events extends Record<string, unknown>> extends AsyncDisposable {
+  /**
+   * Publishes `data` as an event of `type` and resolves with the envelope
+   * once the transport accepted it. Rejects with the transport's error
+   * (e.g. `EventQueueFullError`) when it did not.
+   */
+  publish<Type extends keyof Events & string>(
+    type: Type,
+    data: Events[Type],
+    options?: PublishOptions,
+  ): Promise<EventEnvelope<Type, Events[Type]>>;
+  /** Runs `handler` for each event of `type` delivered to `options.group`. */
+  subscribe<Type extends keyof Events & string>(
+    type: Type,
+    handler: EventHandler<Type, Events[Type]>,
+    options: SubscribeOptions<Events[Type]>,
+  ): Subscription;
+  /**
+   * Stops accepting publishes, waits for publishes in flight, closes every
+   * subscription (draining running handlers; the memory transport also
+   * drains its queues), then closes the transport. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InvalidEventOptionError(option, `Expected \`${option}\` to be a positive integer, got ${value}.`);
+  }
+  return value;
+}
+
+function nonEmpty(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidEventOptionError(option, `Expected \`${option}\` to be a non-empty string, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function traceLinkModeOf(value: TraceLinkMode): TraceLinkMode {
+  if (value !== 'child' && value !== 'link') {
+    throw new InvalidEventOptionError('traceLinkMode', `Expected \`traceLinkMode\` to be "child" or "link", got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function rejectionReason(error: unknown): EventRejectionReason | undefined {
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? (reason as EventRejectionReason) : undefined;
+}
+
+/**
+ * Creates an event bus.
+ *
+ * @throws {InvalidEventOptionError} when `source` is empty or `traceLinkMode` unknown.
+ */
+export function createEventBus<Events extends Record<string, unknown>>(options: EventBusOptions): EventBus<Events> {
+  const source = nonEmpty('source', options.source);
+  const transport = options.transport ?? memoryTransport();
+  const metrics = createEventMetrics(options.registry ?? createMetricsRegistry(), options.tenantLabels);
+  const defaultLinkMode = traceLinkModeOf(options.traceLinkMode ?? 'child');
+  const subscriptions = new Map<string, Subscription>();
+  const publishing = new Set<Promise<unknown>>();
+  let closing: Promise<void> | undefined;
+
+  const publishNow = <Type extends string, Data>(type: Type, data: Data, publishOptions: PublishOptions) => {
+    const id = publishOptions.id ?? uuidv7();
+    return withEventSpan({ system: transport.system, destination: type, operation: 'publish', messageId: id }, async (span) => {
+      const spanContext = span.spanContext();
+      const headers: Record<string, string> = {};
+      propagation.inject(context.active(), headers);
+      const traced = isSpanContextValid(spanContext);
+      const traceState = spanContext.traceState?.serialize();
+      const envelope = createEnvelope({
+        type,
+        source,
+        data,
+        id,
+        ...(publishOptions.time === undefined ? {} : { time: publishOptions.time }),
+        ...(publishOptions.subject === undefined ? {} : { subject: publishOptions.subject }),
+        ...(publishOptions.tenantId === undefined ? {} : { tenantId: publishOptions.tenantId }),
+        ...(publishOptions.actorId === undefined ? {} : { actorId: publishOptions.actorId }),
+        ...(traced ? { traceparent: formatTraceparent(spanContext) } : {}),
+        ...(traced && traceState !== undefined && traceState !== '' ? { tracestate: traceState } : {}),
+      });
+      headers['content-type'] = CLOUDEVENTS_JSON_CONTENT_TYPE;
+      if (envelope.traceparent !== undefined) headers['traceparent'] = envelope.traceparent;
+      if (envelope.tracestate !== undefined) headers['tracestate'] = envelope.tracestate;
+      try {
+        await transport.publish({ type, id, body: encodeEnvelope(envelope), headers });
+      } catch (error) {
+        metrics.sent(transport.system, type, envelope.tenantid, errorType(error));
+        const reason = rejectionReason(error);
+        if (reason !== undefined) metrics.rejected(type, reason);
+        throw error;
+      }
+      metrics.sent(transport.system, type, envelope.tenantid, '');
+      return envelope;
+    });
+  };
+
+  const bus: EventBus<Events> = {
+    publish(type, data, publishOptions = {}) {
+      if (closing !== undefined) return Promise.reject(new EventBusClosedError('publish'));
+      const published = publishNow(type, data, publishOptions);
+      publishing.add(published);
+      void published.then(
+        () => publishing.delete(published),
+        () => publishing.delete(published),
+      );
+      return published;
+    },
+
+    subscribe(type, handler, subscribeOptions) {
+      if (closing !== undefined) throw new EventBusClosedError('subscribe');
+      const group = nonEmpty('group', subscribeOptions.group);
+      const key = `${type}\u0000${group}`;
+      if (subscriptions.has(key)) throw new DuplicateSubscriptionError(type, group);
+      const concurrency = positiveInteger('concurrency', subscribeOptions.concurrency ?? 1);
+      const maxDeliver = positiveInteger('maxDeliver', subscribeOptions.maxDeliver ?? 5);
+      const deadLetter = nonEmpty('deadLetter', subscribeOptions.deadLetter ?? group);
+      const labels = { system: transport.system, type, group };
+      const deliver = createDispatcher({
+        labels,
+        handler: handler as EventHandler,
+        schema: subscribeOptions.schema,
+        maxDeliver,
+        backoff: createBackoff(subscribeOptions.retry),
+        traceLinkMode: traceLinkModeOf(subscribeOptions.traceLinkMode ?? defaultLinkMode),
+        metrics,
+      });
+      const started: Promise<TransportSubscription> = transport.subscribe(
+        Object.freeze({ type, group, concurrency, maxDeliver, deadLetter }),
+        deliver,
+      );
+      let stopBacklog: (() => void) | undefined;
+      const ready = started.then((inner) => {
+        stopBacklog = metrics.trackBacklog(labels, () => inner.backlog());
+      });
+      ready.catch((error: unknown) => diag.error(`sightline: subscription to ${type} for group ${group} could not start`, error));
+      let closed: Promise<void> | undefined;
+      const subscription: Subscription = {
+        type,
+        group,
+        ready: () => ready,
+        close: () => {
+          closed ??= (async () => {
+            subscriptions.delete(key);
+            let inner: TransportSubscription;
+            try {
+              inner = await started;
+            } catch {
+              return;
+            }
+            stopBacklog?.();
+            await inner.close();
+          })();
+          return closed;
+        },
+        [Symbol.asyncDispose]: () => subscription.close(),
+      };
+      subscriptions.set(key, subscription);
+      return subscription;
+    },
+
+    close() {
+      closing ??= (async () => {
+        await Promise.allSettled([...publishing]);
+        await Promise.allSettled([...subscriptions.values()].map((subscription) => subscription.close()));
+        await transport.close();
+      })();
+      return closing;
+    },
+
+    [Symbol.asyncDispose]: () => bus.close(),
+  };
+  return bus;
+}
