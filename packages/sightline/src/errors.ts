@@ -57,3 +57,16 @@ export class MetricDefinitionConflictError extends SightlineError {
     );
   }
 }
+
+// HTTP
+
+/** An option of an HTTP server middleware (`sightline/http`, `/express`, `/fastify`, `/hono`) is unusable. */
+export class InvalidHttpOptionsError extends SightlineError {
+  /** The option that failed validation, e.g. `tenant.header`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super('SIGHTLINE_INVALID_HTTP_OPTIONS', message);
+    this.option = option;
+  }
+}

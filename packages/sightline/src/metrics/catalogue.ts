@@ -33,6 +33,12 @@ export const catalogue = Object.freeze({
     semanticConvention: 'http.server.active_requests',
     labelNames: ['http_request_method'],
   }),
+  httpServerInvalidIds: counter({
+    name: 'sightline_http_invalid_ids_total',
+    help: 'Tenant or user ids read from HTTP requests that were ignored because they were not valid ids.',
+    unit: 'ids',
+    labelNames: ['field'],
+  }),
   httpClientRequestDuration: histogram({
     name: 'http_client_request_duration_seconds',
     help: 'Duration of outgoing HTTP requests.',
