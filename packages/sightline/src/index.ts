@@ -2,7 +2,7 @@
  * Sightline's public API. Every export is listed by name; types are on
  * `export type` lines.
  */
-export { SightlineError, InvalidTenantError, TenantContextMissingError } from './errors.ts';
+export { SightlineError, InvalidTenantError, TenantContextMissingError, InvalidHttpOptionsError } from './errors.ts';
 
 export { TENANT_ID_KEY, USER_ID_KEY } from './context/keys.ts';
 export {
@@ -19,3 +19,10 @@ export type { BaggagePropagatorOptions } from './context/baggage-propagator.ts';
 export { TenantSpanProcessor } from './context/tenant-span-processor.ts';
 export type { TenantSpanProcessorOptions } from './context/tenant-span-processor.ts';
 export { hashUserId, USER_ID_HASH_LENGTH } from './context/hash-user-id.ts';
+
+export { createMetricsRegistry } from './metrics/registry.ts';
+export type { MetricsRegistry, MetricsFormat } from './metrics/registry.ts';
+
+export { DEFAULT_TENANT_HEADER, DEFAULT_UNMATCHED_ROUTE } from './http/core/options.ts';
+export type { HttpServerOptions, TenantLabelPolicy } from './http/core/options.ts';
+export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from './http/core/id-source.ts';
