@@ -24,21 +24,39 @@ export function sightlineExpress(options: ExpressOptions): RequestHandler {
   return (request: Request, response: Response, next: NextFunction): void => {
     const scope = instrumentation.start(nodeRequestInput(request));
     if (scope === undefined) return next();
-    endWithResponse(response, scope, () => routeOf(request));
+    endWithResponse(response, scope, watchRoute(request));
     otelContext.with(scope.context, next);
   };
 }
 
 /**
- * `baseUrl` + the matched route's path (`/api` + `/orders/:id`). Express
- * keeps the mount path only as matched, so a router mounted on a path with
- * parameters contributes its actual segment; mount routers on fixed paths.
+ * Remembers the route template when Express assigns `request.route` (as its
+ * router does when a route matches), joining the route's path to the mount
+ * path of the router at that moment (`/api` + `/orders/:id`). Reading
+ * `baseUrl` later is not enough: Express restores it as an error travels
+ * back up the routers. Express keeps mount paths only as matched, so a
+ * router mounted on a path with parameters contributes its actual segment;
+ * mount routers on fixed paths.
  */
-function routeOf(request: Request): string | undefined {
-  const route: unknown = request.route;
+function watchRoute(request: Request): () => string | undefined {
+  let current: unknown = request.route;
+  let template = templateOf(current, request.baseUrl);
+  Object.defineProperty(request, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (route: unknown) => {
+      current = route;
+      template = templateOf(route, request.baseUrl);
+    },
+  });
+  return () => template;
+}
+
+function templateOf(route: unknown, baseUrl: unknown): string | undefined {
   if (typeof route !== 'object' || route === null || !('path' in route)) return undefined;
   const path = typeof route.path === 'string' ? route.path : String(route.path);
-  const base = request.baseUrl;
+  const base = typeof baseUrl === 'string' ? baseUrl : '';
   if (base === '') return path;
   return path === '/' ? base : base + path;
 }
