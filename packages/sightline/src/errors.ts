@@ -46,6 +46,64 @@ export class TenantContextMissingError extends SightlineError {
   }
 }
 
+// Configuration
+
+/** Where a configuration value came from: a `startTelemetry` option, or the environment variable of that name. */
+export type ConfigSource = 'option' | (string & {});
+
+/** What {@link InvalidConfigError} reports about a rejected value. */
+export interface InvalidConfigDetails {
+  /** The setting, as its option path (`traces.timeoutMillis`, `sampler.ratio`). */
+  readonly setting: string;
+  /** The value received; `'[redacted]'` for header values, which may hold credentials. */
+  readonly value: unknown;
+  /** `'option'`, or the name of the environment variable the value came from. */
+  readonly source: ConfigSource;
+  /** What the setting accepts, e.g. `a number between 0 and 1`. */
+  readonly expected: string;
+  /** What to do about it, when the expectation alone does not say. */
+  readonly hint?: string | undefined;
+}
+
+/**
+ * A configuration value was rejected at start-up. The message names the
+ * setting, the value, where it came from and what is accepted, e.g.
+ * "Expected OTEL_TRACES_SAMPLER_ARG to be a number between 0 and 1, got '1.5' (setting sampler.ratio)."
+ */
+export class InvalidConfigError extends SightlineError {
+  readonly setting: string;
+  readonly value: unknown;
+  readonly source: ConfigSource;
+  readonly expected: string;
+
+  constructor(details: InvalidConfigDetails, options?: ErrorOptions) {
+    super('SIGHTLINE_INVALID_CONFIG', invalidConfigMessage(details), options);
+    this.setting = details.setting;
+    this.value = details.value;
+    this.source = details.source;
+    this.expected = details.expected;
+  }
+}
+
+function invalidConfigMessage({ setting, value, source, expected, hint }: InvalidConfigDetails): string {
+  const where = source === 'option' ? `option ${setting}` : source;
+  const suffix = source === 'option' ? '' : ` (setting ${setting})`;
+  return `Expected ${where} to be ${expected}, got ${formatValue(value)}${suffix}.${hint === undefined ? '' : ` ${hint}`}`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value instanceof RegExp) return value.toString();
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
 // Metrics
 
 /** Two different declarations were registered under one metric name. */
