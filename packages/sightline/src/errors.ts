@@ -115,3 +115,21 @@ export class MetricDefinitionConflictError extends SightlineError {
     );
   }
 }
+
+/** The metrics server could not listen on its host and port. */
+export class MetricsServerStartError extends SightlineError {
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, cause: Error) {
+    super(
+      'SIGHTLINE_METRICS_SERVER_START',
+      `The metrics server could not listen on ${host}:${port} (${cause.message}). ` +
+        'Choose a free port with the port option or OTEL_EXPORTER_PROMETHEUS_PORT (0 picks one), ' +
+        'or a local interface with the host option or OTEL_EXPORTER_PROMETHEUS_HOST.',
+      { cause },
+    );
+    this.host = host;
+    this.port = port;
+  }
+}
