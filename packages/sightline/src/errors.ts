@@ -133,3 +133,15 @@ export class MetricsServerStartError extends SightlineError {
     this.port = port;
   }
 }
+
+// Tracing
+
+/** `traced(fn)` was given an anonymous function and no `name` option. */
+export class SpanNameMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_SPAN_NAME_MISSING',
+      'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
+    );
+  }
+}

@@ -2,8 +2,15 @@
  * Sightline's public API. Every export is listed by name; types are on
  * `export type` lines.
  */
-export { SightlineError, InvalidConfigError, InvalidTenantError, TenantContextMissingError } from './errors.ts';
+export {
+  SightlineError,
+  InvalidConfigError,
+  InvalidTenantError,
+  TenantContextMissingError,
+  SpanNameMissingError,
+} from './errors.ts';
 export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
+export { VERSION } from './version.ts';
 
 export { TENANT_ID_KEY, USER_ID_KEY } from './context/keys.ts';
 export {
@@ -48,3 +55,25 @@ export type {
 } from './telemetry/config/types.ts';
 
 export { createSampler } from './telemetry/sampling/create-sampler.ts';
+
+export { withSpan } from './tracing/with-span.ts';
+export type { WithSpanOptions } from './tracing/with-span.ts';
+export type { SpanResult } from './tracing/span-result.ts';
+export { TRACER_NAME, sightlineTracer } from './tracing/tracer.ts';
+export { traced } from './tracing/traced.ts';
+export type { TracedOptions } from './tracing/traced.ts';
+export { recordError, errorType } from './tracing/record-error.ts';
+export { spanAttributes, ATTR_APP_MODULE, ATTR_APP_OPERATION } from './tracing/attributes.ts';
+export type { SpanAttributesBuilder, KnownAttributes, AttributeValueFor } from './tracing/attributes.ts';
+export { measure, ATTR_MEASURE_DURATION_MS } from './tracing/measure.ts';
+export type { MeasureOptions } from './tracing/measure.ts';
+export { sanitizeSql } from './tracing/sql-sanitizer.ts';
+export type { SqlSanitizerOptions } from './tracing/sql-sanitizer.ts';
+export { redactUrl } from './tracing/url-redaction.ts';
+export type { RedactedUrl } from './tracing/url-redaction.ts';
+export { withDbSpan } from './tracing/db-span.ts';
+export type { DbSpanOptions } from './tracing/db-span.ts';
+export { withHttpClientSpan } from './tracing/http-client-span.ts';
+export type { HttpClientSpanOptions, HttpClientRequestContext } from './tracing/http-client-span.ts';
+export { withEventSpan } from './tracing/event-span.ts';
+export type { EventSpanOptions, MessagingOperation } from './tracing/event-span.ts';
