@@ -21,31 +21,6 @@ export class SightlineError extends Error {
   }
 }
 
-// Context
-
-/** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
-export class InvalidTenantError extends SightlineError {
-  /** The field that failed validation: `tenantId` or `userId`. */
-  readonly field: 'tenantId' | 'userId';
-
-  constructor(field: 'tenantId' | 'userId', message: string) {
-    super('SIGHTLINE_INVALID_TENANT', message);
-    this.field = field;
-  }
-}
-
-/** `getTenantContext()` was called where no tenant is in the active context. */
-export class TenantContextMissingError extends SightlineError {
-  constructor() {
-    super(
-      'SIGHTLINE_TENANT_CONTEXT_MISSING',
-      'No tenant in the active context. Wrap the call in withTenant({ tenantId }, fn), ' +
-        'serve the request through the Sightline HTTP middleware (it reads the `baggage` header), ' +
-        'or use tryGetTenantContext() where a tenant is optional.',
-    );
-  }
-}
-
 // Configuration
 
 /** Where a configuration value came from: a `startTelemetry` option, or the environment variable of that name. */
@@ -102,6 +77,71 @@ function formatValue(value: unknown): string {
     }
   }
   return String(value);
+}
+
+// Telemetry setup
+
+/**
+ * `startTelemetry` was called while telemetry is already running in this
+ * process, for instance an app started with `--import sightline/register`
+ * that also calls `startTelemetry()`. Keep one of the two, or call
+ * `shutdown()` on the running handle before starting again.
+ */
+export class TelemetryAlreadyStartedError extends SightlineError {
+  /** How the running telemetry was started: `--import sightline/register` or `startTelemetry()`. */
+  readonly startedBy: string;
+
+  constructor(startedBy: string) {
+    super(
+      'SIGHTLINE_TELEMETRY_ALREADY_STARTED',
+      `Telemetry is already running in this process (started by ${startedBy}). ` +
+        'Start it once: either `node --import sightline/register` or one startTelemetry() call; ' +
+        'to restart with other options, await shutdown() on the running handle first.',
+    );
+    this.startedBy = startedBy;
+  }
+}
+
+/**
+ * Another OpenTelemetry SDK already registered the global tracer provider,
+ * so Sightline's spans would go nowhere. Remove the other SDK setup (for
+ * example `@opentelemetry/sdk-node` or `--require @opentelemetry/auto-instrumentations-node/register`)
+ * or let it export instead of Sightline.
+ */
+export class TelemetryGlobalConflictError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_TELEMETRY_GLOBAL_CONFLICT',
+      'Another OpenTelemetry SDK has already registered the global tracer provider, so Sightline cannot start. ' +
+        'Remove the other setup (e.g. @opentelemetry/sdk-node or an auto-instrumentations --require) ' +
+        'or do not start Sightline telemetry in this process.',
+    );
+  }
+}
+
+// Context
+
+/** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
+export class InvalidTenantError extends SightlineError {
+  /** The field that failed validation: `tenantId` or `userId`. */
+  readonly field: 'tenantId' | 'userId';
+
+  constructor(field: 'tenantId' | 'userId', message: string) {
+    super('SIGHTLINE_INVALID_TENANT', message);
+    this.field = field;
+  }
+}
+
+/** `getTenantContext()` was called where no tenant is in the active context. */
+export class TenantContextMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_TENANT_CONTEXT_MISSING',
+      'No tenant in the active context. Wrap the call in withTenant({ tenantId }, fn), ' +
+        'serve the request through the Sightline HTTP middleware (it reads the `baggage` header), ' +
+        'or use tryGetTenantContext() where a tenant is optional.',
+    );
+  }
 }
 
 // Metrics

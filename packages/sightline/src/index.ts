@@ -1,5 +1,5 @@
 /**
- * Sightline's public API. Every export is listed by name; types are on
+ * Sightline's public API: a hand-written list of named exports; types are on
  * `export type` lines.
  */
 export {
@@ -7,27 +7,19 @@ export {
   InvalidConfigError,
   InvalidTenantError,
   TenantContextMissingError,
+  TelemetryAlreadyStartedError,
+  TelemetryGlobalConflictError,
   SpanNameMissingError,
 } from './errors.ts';
 export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
 export { VERSION } from './version.ts';
 
-export { TENANT_ID_KEY, USER_ID_KEY } from './context/keys.ts';
-export {
-  withTenant,
-  getTenantContext,
-  tryGetTenantContext,
-  contextWithTenant,
-  tenantFromContext,
-} from './context/tenant-context.ts';
-export type { TenantContext } from './context/tenant-context.ts';
-export { MAX_ID_LENGTH } from './context/tenant-id-format.ts';
-export { createBaggagePropagator, DEFAULT_BAGGAGE_KEYS } from './context/baggage-propagator.ts';
-export type { BaggagePropagatorOptions } from './context/baggage-propagator.ts';
-export { TenantSpanProcessor } from './context/tenant-span-processor.ts';
-export type { TenantSpanProcessorOptions } from './context/tenant-span-processor.ts';
-export { hashUserId, USER_ID_HASH_LENGTH } from './context/hash-user-id.ts';
+// Telemetry setup
+export { startTelemetry } from './telemetry/start-telemetry.ts';
+export type { Telemetry } from './telemetry/telemetry.ts';
+export type { TelemetrySpanStats } from './telemetry/span-stats.ts';
 
+// Configuration
 export { resolveTelemetryConfig } from './telemetry/config/resolve.ts';
 export type {
   BatchOptions,
@@ -54,8 +46,27 @@ export type {
   TracesOptions,
 } from './telemetry/config/types.ts';
 
+// Sampling
 export { createSampler } from './telemetry/sampling/create-sampler.ts';
 
+// Tenant context
+export { TENANT_ID_KEY, USER_ID_KEY } from './context/keys.ts';
+export {
+  withTenant,
+  getTenantContext,
+  tryGetTenantContext,
+  contextWithTenant,
+  tenantFromContext,
+} from './context/tenant-context.ts';
+export type { TenantContext } from './context/tenant-context.ts';
+export { MAX_ID_LENGTH } from './context/tenant-id-format.ts';
+export { createBaggagePropagator, DEFAULT_BAGGAGE_KEYS } from './context/baggage-propagator.ts';
+export type { BaggagePropagatorOptions } from './context/baggage-propagator.ts';
+export { TenantSpanProcessor } from './context/tenant-span-processor.ts';
+export type { TenantSpanProcessorOptions } from './context/tenant-span-processor.ts';
+export { hashUserId, USER_ID_HASH_LENGTH } from './context/hash-user-id.ts';
+
+// Tracing
 export { withSpan } from './tracing/with-span.ts';
 export type { WithSpanOptions } from './tracing/with-span.ts';
 export type { SpanResult } from './tracing/span-result.ts';
