@@ -75,7 +75,7 @@ function resolveMetrics(options: TelemetryOptions, env: Env): ResolvedTelemetryC
     exporter: resolveValue(
       firstSet('metrics.exporter', metrics['exporter'], env, ['OTEL_METRICS_EXPORTER']),
       (c) => asEnum(c, ['prometheus', 'none'] as const),
-      'prometheus',
+      'none',
     ),
     host: resolveValue(firstSet('metrics.host', metrics['host'], env, ['OTEL_EXPORTER_PROMETHEUS_HOST']), asNonEmptyString, '0.0.0.0'),
     port: resolveValue(
