@@ -58,9 +58,11 @@ const MONITORED_PER_LABELLED = 10;
  * The `k` tenants with the most traffic get their own label value; all
  * others are `other`. Traffic is counted with the Space-Saving algorithm
  * over at most `10 × k` tenants (never fewer than 100), so memory is bounded
- * however many tenants there are. The set of labelled tenants is refreshed
- * after every `10 × k` calls; a tenant that drops out of the top K is
- * `other` from then on (its earlier series stays, bounded by the series cap).
+ * however many tenants there are. The labelled set is recomputed every `k`
+ * calls from the tenants whose guaranteed count is above the counter's noise
+ * floor, so a stream of one-off tenants never gets labels and a busy tenant
+ * is labelled within a few calls. A tenant that drops out of the top K is
+ * `other` from then on (its earlier series stay, bounded by the series cap).
  */
 function topK(k: number): TenantLabelPolicy {
   if (!Number.isSafeInteger(k) || k < 1) {
@@ -71,8 +73,7 @@ function topK(k: number): TenantLabelPolicy {
       expected: 'an integer of at least 1',
     });
   }
-  const capacity = Math.max(100, k * MONITORED_PER_LABELLED);
-  const counts = new HeavyHitters(capacity);
+  const counts = new HeavyHitters(Math.max(100, k * MONITORED_PER_LABELLED));
   let labelled = new Set<string>();
   let sinceRefresh = 0;
   return Object.freeze({
@@ -81,9 +82,7 @@ function topK(k: number): TenantLabelPolicy {
       if (tenantId === undefined || tenantId === '') return '';
       counts.add(tenantId);
       sinceRefresh += 1;
-      if (counts.size <= k) {
-        labelled.add(tenantId);
-      } else if (sinceRefresh >= capacity) {
+      if (sinceRefresh >= k) {
         labelled = counts.top(k);
         sinceRefresh = 0;
       }
