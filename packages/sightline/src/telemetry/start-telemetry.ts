@@ -115,6 +115,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       flushProvider: () => provider.forceFlush(),
       stats: () => spanStats.stats(),
       metrics,
+      metricsUrl: metricsServer?.url,
       unregister: () => {
         void metricsServer?.close();
         hooks.remove();

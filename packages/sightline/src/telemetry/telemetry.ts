@@ -20,6 +20,8 @@ export interface Telemetry extends AsyncDisposable {
    * `createMetricsHandler(telemetry.metrics)` on its own server.
    */
   readonly metrics: MetricsRegistry;
+  /** The scrape URL of the metrics server, when `metrics.exporter` is `prometheus`; otherwise undefined. */
+  readonly metricsUrl: string | undefined;
   /**
    * Exports every pending span, waiting at most `config.shutdown.timeoutMillis`,
    * then stops: instrumentations are disabled and the global tracer provider,
@@ -40,6 +42,7 @@ export class DisabledTelemetry implements Telemetry {
   readonly config: ResolvedTelemetryConfig;
   /** An empty registry (no runtime metrics), so code that records metrics runs unchanged. */
   readonly metrics: MetricsRegistry = createMetricsRegistry({ defaultMetrics: false });
+  readonly metricsUrl: string | undefined = undefined;
 
   constructor(config: ResolvedTelemetryConfig) {
     this.config = config;
@@ -72,6 +75,7 @@ export interface TelemetryPipeline {
   readonly unregister: () => void;
   readonly stats: () => TelemetrySpanStats;
   readonly metrics: MetricsRegistry;
+  readonly metricsUrl: string | undefined;
 }
 
 /** The handle of running telemetry. */
@@ -87,6 +91,10 @@ export class RunningTelemetry implements Telemetry {
 
   get metrics(): MetricsRegistry {
     return this.#pipeline.metrics;
+  }
+
+  get metricsUrl(): string | undefined {
+    return this.#pipeline.metricsUrl;
   }
 
   shutdown(): Promise<void> {
