@@ -21,6 +21,104 @@ export class SightlineError extends Error {
   }
 }
 
+// Configuration
+
+/** Where a configuration value came from: a `startTelemetry` option, or the environment variable of that name. */
+export type ConfigSource = 'option' | (string & {});
+
+/** What {@link InvalidConfigError} reports about a rejected value. */
+export interface InvalidConfigDetails {
+  /** The setting, as its option path (`traces.timeoutMillis`, `sampler.ratio`). */
+  readonly setting: string;
+  /** The value received; `'[redacted]'` for header values, which may hold credentials. */
+  readonly value: unknown;
+  /** `'option'`, or the name of the environment variable the value came from. */
+  readonly source: ConfigSource;
+  /** What the setting accepts, e.g. `a number between 0 and 1`. */
+  readonly expected: string;
+  /** What to do about it, when the expectation alone does not say. */
+  readonly hint?: string | undefined;
+}
+
+/**
+ * A configuration value was rejected at start-up. The message names the
+ * setting, the value, where it came from and what is accepted, e.g.
+ * "Expected OTEL_TRACES_SAMPLER_ARG to be a number between 0 and 1, got '1.5' (setting sampler.ratio)."
+ */
+export class InvalidConfigError extends SightlineError {
+  readonly setting: string;
+  readonly value: unknown;
+  readonly source: ConfigSource;
+  readonly expected: string;
+
+  constructor(details: InvalidConfigDetails, options?: ErrorOptions) {
+    super('SIGHTLINE_INVALID_CONFIG', invalidConfigMessage(details), options);
+    this.setting = details.setting;
+    this.value = details.value;
+    this.source = details.source;
+    this.expected = details.expected;
+  }
+}
+
+function invalidConfigMessage({ setting, value, source, expected, hint }: InvalidConfigDetails): string {
+  const where = source === 'option' ? `option ${setting}` : source;
+  const suffix = source === 'option' ? '' : ` (setting ${setting})`;
+  return `Expected ${where} to be ${expected}, got ${formatValue(value)}${suffix}.${hint === undefined ? '' : ` ${hint}`}`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value instanceof RegExp) return value.toString();
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}
+
+// Telemetry setup
+
+/**
+ * `startTelemetry` was called while telemetry is already running in this
+ * process, for instance an app started with `--import sightline/register`
+ * that also calls `startTelemetry()`. Keep one of the two, or call
+ * `shutdown()` on the running handle before starting again.
+ */
+export class TelemetryAlreadyStartedError extends SightlineError {
+  /** How the running telemetry was started: `--import sightline/register` or `startTelemetry()`. */
+  readonly startedBy: string;
+
+  constructor(startedBy: string) {
+    super(
+      'SIGHTLINE_TELEMETRY_ALREADY_STARTED',
+      `Telemetry is already running in this process (started by ${startedBy}). ` +
+        'Start it once: either `node --import sightline/register` or one startTelemetry() call; ' +
+        'to restart with other options, await shutdown() on the running handle first.',
+    );
+    this.startedBy = startedBy;
+  }
+}
+
+/**
+ * Another OpenTelemetry SDK already registered the global tracer provider,
+ * so Sightline's spans would go nowhere. Remove the other SDK setup (for
+ * example `@opentelemetry/sdk-node` or `--require @opentelemetry/auto-instrumentations-node/register`)
+ * or let it export instead of Sightline.
+ */
+export class TelemetryGlobalConflictError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_TELEMETRY_GLOBAL_CONFLICT',
+      'Another OpenTelemetry SDK has already registered the global tracer provider, so Sightline cannot start. ' +
+        'Remove the other setup (e.g. @opentelemetry/sdk-node or an auto-instrumentations --require) ' +
+        'or do not start Sightline telemetry in this process.',
+    );
+  }
+}
+
 // Context
 
 /** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
@@ -54,6 +152,36 @@ export class MetricDefinitionConflictError extends SightlineError {
     super(
       'SIGHTLINE_METRIC_CONFLICT',
       `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
+    );
+  }
+}
+
+/** The metrics server could not listen on its host and port. */
+export class MetricsServerStartError extends SightlineError {
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, cause: Error) {
+    super(
+      'SIGHTLINE_METRICS_SERVER_START',
+      `The metrics server could not listen on ${host}:${port} (${cause.message}). ` +
+        'Choose a free port with the port option or OTEL_EXPORTER_PROMETHEUS_PORT (0 picks one), ' +
+        'or a local interface with the host option or OTEL_EXPORTER_PROMETHEUS_HOST.',
+      { cause },
+    );
+    this.host = host;
+    this.port = port;
+  }
+}
+
+// Tracing
+
+/** `traced(fn)` was given an anonymous function and no `name` option. */
+export class SpanNameMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_SPAN_NAME_MISSING',
+      'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
     );
   }
 }

@@ -198,6 +198,12 @@ export const catalogue = Object.freeze({
     unit: 'errors',
     labelNames: ['metric'],
   }),
+  metricsScrapeErrors: counter({
+    name: 'sightline_metrics_scrape_errors_total',
+    help: 'Scrapes of the metrics endpoint that failed to render and were answered with status 500.',
+    unit: 'scrapes',
+    labelNames: [],
+  }),
 });
 
 /** The catalogue's keys, e.g. `'httpServerRequestDuration'`. */

@@ -7,18 +7,13 @@ import { InvalidHttpOptionsError } from '../../errors.ts';
 import type { MetricsRegistry } from '../../metrics/registry.ts';
 import type { IdSource } from './id-source.ts';
 
-/**
- * Decides the `tenant_id` label value of HTTP metrics for a tenant (for
- * example an allow-list or the top K tenants, the rest folded into `other`).
- * The registry's tenant-label policy fits here.
- */
-export interface TenantLabelPolicy {
-  labelFor(tenantId: string | undefined): string;
-}
-
 /** Options of every HTTP server adapter; `Req` is the framework's request (or context) object. */
 export interface HttpServerOptions<Req> {
-  /** The registry that receives `http_server_request_duration_seconds` and `http_server_active_requests`. */
+  /**
+   * The registry that receives `http_server_request_duration_seconds` and
+   * `http_server_active_requests`; its tenant-label policy decides the
+   * `tenant_id` label (`createMetricsRegistry({ tenantLabelPolicy })`).
+   */
   readonly registry: MetricsRegistry;
   /**
    * Where the tenant id comes from. Default: the `x-tenant-id` header.
@@ -35,11 +30,6 @@ export interface HttpServerOptions<Req> {
   readonly ignorePaths?: readonly (string | RegExp)[];
   /** The `http_route` label of requests that matched no route. Default: `unmatched`. */
   readonly unmatchedRoute?: string;
-  /**
-   * The policy for the `tenant_id` label. Default: the label is empty
-   * (absent) for every request; tenants stay on spans and in exemplars.
-   */
-  readonly tenantLabels?: TenantLabelPolicy;
 }
 
 /** {@link HttpServerOptions} after validation and defaults. */
@@ -49,7 +39,6 @@ export interface ResolvedHttpServerConfig<Req> {
   readonly user: IdSource<Req> | undefined;
   readonly ignorePaths: readonly (string | RegExp)[];
   readonly unmatchedRoute: string;
-  readonly tenantLabels: TenantLabelPolicy;
 }
 
 /** The tenant header read when no `tenant` option is given. */
@@ -58,7 +47,6 @@ export const DEFAULT_TENANT_HEADER = 'x-tenant-id';
 /** The `http_route` label of requests that matched no route, unless `unmatchedRoute` says otherwise. */
 export const DEFAULT_UNMATCHED_ROUTE = 'unmatched';
 
-const NO_TENANT_LABELS: TenantLabelPolicy = Object.freeze({ labelFor: () => '' });
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function fail(option: string, expected: string, value: unknown): never {
@@ -101,7 +89,12 @@ function resolveIdSource<Req>(option: string, source: unknown): IdSource<Req> {
 }
 
 function resolveRegistry(registry: unknown): MetricsRegistry {
-  if (!isObject(registry) || typeof registry['histogram'] !== 'function' || typeof registry['gauge'] !== 'function') {
+  if (
+    !isObject(registry) ||
+    typeof registry['histogram'] !== 'function' ||
+    typeof registry['gauge'] !== 'function' ||
+    !isObject(registry['tenantLabels'])
+  ) {
     fail('registry', 'a MetricsRegistry from createMetricsRegistry()', registry);
   }
   return registry as unknown as MetricsRegistry;
@@ -136,16 +129,11 @@ export function resolveHttpServerOptions<Req>(options: HttpServerOptions<Req>): 
   if (typeof unmatchedRoute !== 'string' || unmatchedRoute.length === 0) {
     fail('unmatchedRoute', 'a non-empty string', unmatchedRoute);
   }
-  const tenantLabels = options.tenantLabels ?? NO_TENANT_LABELS;
-  if (!isObject(tenantLabels) || typeof tenantLabels.labelFor !== 'function') {
-    fail('tenantLabels', 'a tenant-label policy with labelFor(tenantId)', tenantLabels);
-  }
   return Object.freeze({
     registry,
     tenant,
     user,
     ignorePaths: resolveIgnorePaths(options.ignorePaths),
     unmatchedRoute,
-    tenantLabels,
   });
 }

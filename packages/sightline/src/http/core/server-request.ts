@@ -89,7 +89,7 @@ export function createHttpServerInstrumentation<Req>(
                 http_request_method: method,
                 http_route: route,
                 http_response_status_code: outcome.statusCode ?? '',
-                tenant_id: config.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
+                tenant_id: config.registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
               },
               (performance.now() - started) / 1000,
               requestContext,

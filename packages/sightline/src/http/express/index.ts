@@ -61,5 +61,5 @@ function templateOf(route: unknown, baseUrl: unknown): string | undefined {
   return path === '/' ? base : base + path;
 }
 
-export type { HttpServerOptions, TenantLabelPolicy } from '../core/options.ts';
+export type { HttpServerOptions } from '../core/options.ts';
 export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from '../core/id-source.ts';

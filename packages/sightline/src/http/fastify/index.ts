@@ -53,5 +53,5 @@ function fastifyRequestInput(request: FastifyRequest): ServerRequestInput<Fastif
   };
 }
 
-export type { HttpServerOptions, TenantLabelPolicy } from '../core/options.ts';
+export type { HttpServerOptions } from '../core/options.ts';
 export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from '../core/id-source.ts';

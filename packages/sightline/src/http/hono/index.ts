@@ -75,5 +75,5 @@ function honoRequestInput(c: Context): ServerRequestInput<Context> {
   };
 }
 
-export type { HttpServerOptions, TenantLabelPolicy } from '../core/options.ts';
+export type { HttpServerOptions } from '../core/options.ts';
 export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from '../core/id-source.ts';

@@ -95,5 +95,5 @@ function respondWithServerError(error: unknown, _request: IncomingMessage, respo
   response.end();
 }
 
-export type { HttpServerOptions, TenantLabelPolicy } from '../core/options.ts';
+export type { HttpServerOptions } from '../core/options.ts';
 export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from '../core/id-source.ts';

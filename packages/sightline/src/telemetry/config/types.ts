@@ -1,0 +1,255 @@
+/**
+ * The two shapes of telemetry configuration: {@link TelemetryOptions}, what a
+ * user passes to `startTelemetry` (everything optional), and
+ * {@link ResolvedTelemetryConfig}, what `resolveTelemetryConfig` returns after
+ * merging options, `OTEL_*` variables, Sightline's aliases and defaults
+ * (everything present, validated and deep-frozen).
+ *
+ * The sampler shapes live here too, since both the options and the resolved
+ * configuration carry one.
+ */
+
+/** Where finished spans go: an OTLP collector, the console (for local debugging) or nowhere. */
+export type TracesExporter = 'otlp' | 'console' | 'none';
+
+/**
+ * The OTLP wire protocol. `http/protobuf` is the default the OpenTelemetry
+ * specification names for SDKs; `grpc` and `http/json` are opt-in.
+ */
+export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
+
+/** Compression applied to OTLP export requests. */
+export type OtlpCompression = 'gzip' | 'none';
+
+/** How metrics are exposed: a Prometheus scrape endpoint, or not at all. */
+export type MetricsExporter = 'prometheus' | 'none';
+
+/** The instrumentations Sightline can enable, by their OpenTelemetry short names. */
+export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express';
+
+/** Standard OpenTelemetry samplers that take no argument. */
+export interface FixedSamplerConfig {
+  readonly type: 'always_on' | 'always_off' | 'parentbased_always_on' | 'parentbased_always_off';
+}
+
+/**
+ * Standard OpenTelemetry trace-id-ratio samplers: keep `ratio` (0..1) of
+ * traces, decided deterministically from the trace id.
+ */
+export interface RatioSamplerConfig {
+  readonly type: 'traceidratio' | 'parentbased_traceidratio';
+  /** Fraction of traces kept, between 0 and 1 inclusive. */
+  readonly ratio: number;
+}
+
+/** What a matching {@link SamplingRule} decides: a ratio between 0 and 1, or always/never. */
+export type SamplingDecisionRule = number | 'always' | 'never';
+
+/**
+ * One rule of the rule-based sampler. A rule matches a span by its name, by
+ * its route, or by both (then both must match). The route is the `http.route`
+ * attribute present when the span starts, or else its `url.path`. A string
+ * matches exactly; a RegExp is tested against the value.
+ */
+export interface SamplingRule {
+  /** Matches the span name: an exact string or a RegExp. */
+  readonly spanName?: string | RegExp | undefined;
+  /** Matches `http.route` (or `url.path` when no route is set): an exact string or a RegExp. */
+  readonly route?: string | RegExp | undefined;
+  /** What to do with a matching trace: keep a fraction (0..1), `'always'` keep, or `'never'` keep. */
+  readonly ratio: SamplingDecisionRule;
+}
+
+/**
+ * Options of Sightline's rule-based sampler: the first matching rule decides,
+ * otherwise `defaultRatio`; traces of tenants in `alwaysSampleTenants` are
+ * always kept. Ratios are decided from the trace id, so every span of a trace
+ * agrees.
+ */
+export interface RuleSamplerOptions {
+  readonly type: 'rules';
+  /** Rules in priority order; the first that matches decides. Default: none. */
+  readonly rules?: readonly SamplingRule[] | undefined;
+  /** Fraction of traces kept when no rule matches. Default: 1. */
+  readonly defaultRatio?: number | undefined;
+  /**
+   * Tenants whose traces are always kept, read from the `tenant.id` W3C
+   * baggage entry of the parent context. Default: none.
+   */
+  readonly alwaysSampleTenants?: readonly string[] | undefined;
+  /**
+   * Whether a parent span's decision is followed (the rules then decide only
+   * for root spans). Default: true.
+   */
+  readonly parentBased?: boolean | undefined;
+}
+
+/** The resolved rule-based sampler: every field present. */
+export interface RuleSamplerConfig {
+  readonly type: 'rules';
+  readonly rules: readonly SamplingRule[];
+  readonly defaultRatio: number;
+  readonly alwaysSampleTenants: readonly string[];
+  readonly parentBased: boolean;
+}
+
+/** A standard ratio sampler as a user writes it: `ratio` defaults to 1, as `OTEL_TRACES_SAMPLER_ARG` does. */
+export interface RatioSamplerOptions {
+  readonly type: 'traceidratio' | 'parentbased_traceidratio';
+  readonly ratio?: number | undefined;
+}
+
+/** The sampler a user may choose in {@link TelemetryOptions.sampler}. */
+export type SamplerOptions = FixedSamplerConfig | RatioSamplerOptions | RuleSamplerOptions;
+
+/** The resolved sampler, a discriminated union on `type`; `createSampler` turns it into an SDK sampler. */
+export type SamplerConfig = FixedSamplerConfig | RatioSamplerConfig | RuleSamplerConfig;
+
+/**
+ * What a user passes to `startTelemetry`. Every field is optional; an unset
+ * field falls back to the standard `OTEL_*` variable, then to Sightline's
+ * alias variable, then to the default. See docs/configuration.md.
+ */
+export interface TelemetryOptions {
+  /** Turn telemetry on or off. Env: `OTEL_SDK_DISABLED`, alias `OTEL_ENABLED`. Default: true. */
+  readonly enabled?: boolean | undefined;
+  /** `service.name`. Env: `OTEL_SERVICE_NAME`, `service.name` in `OTEL_RESOURCE_ATTRIBUTES`. Default: `unknown_service:node`. */
+  readonly serviceName?: string | undefined;
+  /** `service.version`. Env: `OTEL_RESOURCE_ATTRIBUTES`, alias `OTEL_SERVICE_VERSION`. */
+  readonly serviceVersion?: string | undefined;
+  /** `deployment.environment.name`. Env: `OTEL_RESOURCE_ATTRIBUTES`, alias `ENVIRONMENT`. */
+  readonly environment?: string | undefined;
+  /** `service.instance.id`. Env: `OTEL_RESOURCE_ATTRIBUTES`. Default: a random UUID. */
+  readonly serviceInstanceId?: string | undefined;
+  /** Extra resource attributes; they override `OTEL_RESOURCE_ATTRIBUTES` key by key. */
+  readonly resourceAttributes?: Readonly<Record<string, string>> | undefined;
+  /** Trace export. */
+  readonly traces?: TracesOptions | undefined;
+  /** The batch span processor. */
+  readonly batch?: BatchOptions | undefined;
+  /** Which traces are kept. Env: `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, alias `OTEL_SAMPLING_RATE`. Default: `parentbased_always_on`. */
+  readonly sampler?: SamplerOptions | undefined;
+  /** Turn single instrumentations on or off. Env: `OTEL_NODE_ENABLED_INSTRUMENTATIONS`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`. Default: all on. */
+  readonly instrumentations?: InstrumentationOptions | undefined;
+  /** Tenant and user context. */
+  readonly context?: ContextOptions | undefined;
+  /** Shutdown behaviour. */
+  readonly shutdown?: ShutdownOptions | undefined;
+  /** Metrics exposure. */
+  readonly metrics?: MetricsOptions | undefined;
+}
+
+/** Trace export options; each overrides its `OTEL_EXPORTER_OTLP_*` variable. */
+export interface TracesOptions {
+  /** Env: `OTEL_TRACES_EXPORTER`. Default: `otlp`. */
+  readonly exporter?: TracesExporter | undefined;
+  /** Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Default: `http/protobuf`. */
+  readonly protocol?: OtlpProtocol | undefined;
+  /** The full URL the exporter sends to, used as is. Env: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  readonly endpoint?: string | undefined;
+  /** Headers sent with every export; they override the `OTEL_EXPORTER_OTLP_*HEADERS` variables key by key. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Export request timeout. Env: `OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default: 10000. */
+  readonly timeoutMillis?: number | undefined;
+  /** Env: `OTEL_EXPORTER_OTLP_TRACES_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. Default: `none`. */
+  readonly compression?: OtlpCompression | undefined;
+}
+
+/** Batch span processor options; each overrides its `OTEL_BSP_*` variable. */
+export interface BatchOptions {
+  /** Spans buffered before new ones are dropped. Env: `OTEL_BSP_MAX_QUEUE_SIZE`. Default: 2048. */
+  readonly maxQueueSize?: number | undefined;
+  /** Spans per export request, at most `maxQueueSize`. Env: `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`. Default: 512. */
+  readonly maxExportBatchSize?: number | undefined;
+  /** Delay between two exports. Env: `OTEL_BSP_SCHEDULE_DELAY`. Default: 5000. */
+  readonly scheduledDelayMillis?: number | undefined;
+  /** Time an export may take before it is cancelled. Env: `OTEL_BSP_EXPORT_TIMEOUT`. Default: 30000. */
+  readonly exportTimeoutMillis?: number | undefined;
+}
+
+/** Per-instrumentation switches; each overrides the `OTEL_NODE_*_INSTRUMENTATIONS` lists. */
+export type InstrumentationOptions = { readonly [K in InstrumentationName]?: boolean | undefined };
+
+/** Tenant and user context options. */
+export interface ContextOptions {
+  /** Record a hash of each user id instead of the id itself. Default: false. */
+  readonly hashUserIds?: boolean | undefined;
+  /** Baggage entries copied onto spans (the allow-list). Default: `['tenant.id', 'user.id']`. */
+  readonly baggageKeys?: readonly string[] | undefined;
+}
+
+/** Shutdown options. */
+export interface ShutdownOptions {
+  /** Flush and shut down on SIGTERM and SIGINT. Default: false. */
+  readonly handleSignals?: boolean | undefined;
+  /** Longest time shutdown waits for the final flush. Default: 5000. */
+  readonly timeoutMillis?: number | undefined;
+}
+
+/** Metrics exposure options. */
+export interface MetricsOptions {
+  /**
+   * `prometheus` starts the metrics server (`/metrics` on host:port) with the
+   * telemetry; `none` starts no server (mount `createMetricsHandler(telemetry.metrics)`
+   * yourself). Env: `OTEL_METRICS_EXPORTER`. Default: `none`, so nothing
+   * listens unless asked for.
+   */
+  readonly exporter?: MetricsExporter | undefined;
+  /** Address the scrape endpoint listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. Default: `0.0.0.0`. */
+  readonly host?: string | undefined;
+  /** Port of the scrape endpoint, 0 for any free port. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. Default: 9464. */
+  readonly port?: number | undefined;
+}
+
+/**
+ * The configuration telemetry runs with: every value present and validated,
+ * the whole object deep-frozen. Produced by `resolveTelemetryConfig`.
+ */
+export interface ResolvedTelemetryConfig {
+  /** False when `OTEL_SDK_DISABLED=true` (or `OTEL_ENABLED=false`, or `enabled: false`): nothing is started. */
+  readonly enabled: boolean;
+  readonly serviceName: string;
+  readonly serviceVersion: string | undefined;
+  /** `deployment.environment.name`. */
+  readonly environment: string | undefined;
+  readonly serviceInstanceId: string;
+  /**
+   * Every resource attribute: `OTEL_RESOURCE_ATTRIBUTES` (percent-decoded),
+   * overridden by `options.resourceAttributes`, with `service.name`,
+   * `service.version`, `deployment.environment.name` and
+   * `service.instance.id` set to the resolved fields above (the keys of
+   * undefined fields are absent). Build the SDK resource from this map alone.
+   */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly traces: {
+    readonly exporter: TracesExporter;
+    readonly protocol: OtlpProtocol;
+    /** The final URL the exporter uses (for HTTP protocols it ends in the signal path, e.g. `/v1/traces`). */
+    readonly endpoint: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly timeoutMillis: number;
+    readonly compression: OtlpCompression;
+  };
+  /** Batch span processor settings; `maxExportBatchSize <= maxQueueSize` holds. */
+  readonly batch: {
+    readonly maxQueueSize: number;
+    readonly maxExportBatchSize: number;
+    readonly scheduledDelayMillis: number;
+    readonly exportTimeoutMillis: number;
+  };
+  readonly sampler: SamplerConfig;
+  readonly instrumentations: { readonly [K in InstrumentationName]: boolean };
+  readonly context: {
+    readonly hashUserIds: boolean;
+    readonly baggageKeys: readonly string[];
+  };
+  readonly shutdown: {
+    readonly handleSignals: boolean;
+    readonly timeoutMillis: number;
+  };
+  readonly metrics: {
+    readonly exporter: MetricsExporter;
+    readonly host: string;
+    readonly port: number;
+  };
+}

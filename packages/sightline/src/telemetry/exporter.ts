@@ -1,0 +1,51 @@
+/**
+ * The span exporter for the resolved `traces` settings: OTLP over gRPC,
+ * HTTP/protobuf or HTTP/JSON, the console, or none. Each OTLP exporter is
+ * imported only when chosen (the gRPC one brings `@grpc/grpc-js`) and after
+ * the instrumentations are enabled, so its own `http` import cannot get ahead
+ * of them. Endpoint, headers, timeout and compression come from the
+ * configuration alone; an OTLP exporter reports failures through its export
+ * callback (counted by the batch processor) and never throws into the app.
+ */
+import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import type { ResolvedTelemetryConfig } from './config/types.ts';
+
+type TracesConfig = ResolvedTelemetryConfig['traces'];
+
+/** The exporter for `traces`, or `undefined` when `traces.exporter` is `none`. */
+export async function createSpanExporter(traces: TracesConfig): Promise<SpanExporter | undefined> {
+  switch (traces.exporter) {
+    case 'none':
+      return undefined;
+    case 'console':
+      return new ConsoleSpanExporter();
+    case 'otlp':
+      return createOtlpExporter(traces);
+  }
+}
+
+async function createOtlpExporter(traces: TracesConfig): Promise<SpanExporter> {
+  const compression = traces.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+  const common = { url: traces.endpoint, timeoutMillis: traces.timeoutMillis, compression };
+  switch (traces.protocol) {
+    case 'grpc': {
+      const [{ OTLPTraceExporter }, { Metadata }] = await Promise.all([
+        import('@opentelemetry/exporter-trace-otlp-grpc'),
+        import('@grpc/grpc-js'),
+      ]);
+      const metadata = new Metadata();
+      for (const [key, value] of Object.entries(traces.headers)) metadata.set(key, value);
+      return new OTLPTraceExporter({ ...common, metadata });
+    }
+    case 'http/protobuf': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+      return new OTLPTraceExporter({ ...common, headers: { ...traces.headers } });
+    }
+    case 'http/json': {
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+      return new OTLPTraceExporter({ ...common, headers: { ...traces.headers } });
+    }
+  }
+}

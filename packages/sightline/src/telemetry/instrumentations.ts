@@ -1,0 +1,132 @@
+/**
+ * The curated automatic instrumentations: node:http (server and client),
+ * undici (Node's `fetch`), pg, ioredis and express. Each is switched by
+ * `config.instrumentations`, and a library instrumentation is created only
+ * when the library is installed, so an app without pg never loads the pg
+ * instrumentation. The OpenTelemetry auto-instrumentations bundle is not used.
+ *
+ * An instrumentation patches a module when it is loaded, so telemetry must
+ * start before the app imports what it instruments. When that order is
+ * broken (a CommonJS module already in `require.cache`, or an ES module entry
+ * without the `--import sightline/register` loader hook) a warning says so,
+ * once per process.
+ */
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import type { InstrumentationName } from './config/types.ts';
+import { isLoaderHookRegistered } from './loader-hook.ts';
+
+type Switches = { readonly [K in InstrumentationName]: boolean };
+
+interface Candidate {
+  /** The npm modules the instrumentation patches; empty for Node built-ins reached without a module load. */
+  readonly modules: readonly string[];
+  /** Whether the instrumentation patches a module at load time (as opposed to subscribing to diagnostics channels). */
+  readonly patchesOnLoad: boolean;
+  readonly create: () => Promise<Instrumentation>;
+}
+
+const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
+  http: {
+    modules: [],
+    patchesOnLoad: true,
+    create: async () => new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation(),
+  },
+  undici: {
+    modules: [],
+    patchesOnLoad: false,
+    create: async () => new (await import('@opentelemetry/instrumentation-undici')).UndiciInstrumentation(),
+  },
+  pg: {
+    modules: ['pg', 'pg-pool'],
+    patchesOnLoad: true,
+    create: async () => new (await import('@opentelemetry/instrumentation-pg')).PgInstrumentation(),
+  },
+  ioredis: {
+    modules: ['ioredis'],
+    patchesOnLoad: true,
+    create: async () => new (await import('@opentelemetry/instrumentation-ioredis')).IORedisInstrumentation(),
+  },
+  express: {
+    modules: ['express'],
+    patchesOnLoad: true,
+    create: async () => new (await import('@opentelemetry/instrumentation-express')).ExpressInstrumentation(),
+  },
+};
+
+const LATE_WARNING_CODE = 'SIGHTLINE_INSTRUMENTATION_LATE';
+const warnedKey = Symbol.for('sightline.telemetry.lateInstrumentationWarned');
+
+/**
+ * Creates (and thereby enables) the instrumentations that are switched on and
+ * whose library is installed, in a fixed order. They record to the global
+ * tracer provider once it is registered.
+ */
+export async function createInstrumentations(switches: Switches): Promise<Instrumentation[]> {
+  const chosen = (Object.keys(CANDIDATES) as InstrumentationName[]).filter((name) => {
+    const candidate = CANDIDATES[name];
+    if (!switches[name]) return false;
+    const [primary] = candidate.modules;
+    if (primary === undefined || isInstalled(primary)) return true;
+    diag.debug(`sightline: ${name} instrumentation skipped, the '${primary}' module is not installed`);
+    return false;
+  });
+  warnAboutLateInstrumentation(chosen);
+  return Promise.all(chosen.map((name) => CANDIDATES[name].create()));
+}
+
+function appRequire(): NodeJS.Require {
+  return createRequire(join(process.cwd(), 'noop.js'));
+}
+
+function isInstalled(moduleName: string): boolean {
+  try {
+    appRequire().resolve(moduleName);
+    return true;
+  } catch {
+    try {
+      import.meta.resolve(moduleName);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function warnAboutLateInstrumentation(chosen: readonly InstrumentationName[]): void {
+  const globalState = globalThis as { [warnedKey]?: boolean };
+  if (globalState[warnedKey] === true) return;
+  const messages: string[] = [];
+  const loaded = chosen.flatMap((name) => CANDIDATES[name].modules.filter(isInRequireCache));
+  if (loaded.length > 0) {
+    messages.push(
+      `${loaded.map((m) => `'${m}'`).join(', ')} ${loaded.length === 1 ? 'was' : 'were'} loaded before telemetry started ` +
+        'and may not be instrumented. Start telemetry first: `node --import sightline/register app.js`, ' +
+        'or call startTelemetry() before importing these modules.',
+    );
+  }
+  const needsHook = chosen.some((name) => CANDIDATES[name].patchesOnLoad);
+  if (needsHook && isEsmEntry() && !isLoaderHookRegistered()) {
+    messages.push(
+      'The app is an ES module and the instrumentation loader hook is not registered, so imported modules ' +
+        "(node:http, express, pg, ioredis) are not instrumented. Start it with 'node --import sightline/register app.js'.",
+    );
+  }
+  if (messages.length === 0) return;
+  globalState[warnedKey] = true;
+  const message = `sightline: ${messages.join(' ')}`;
+  diag.warn(message);
+  process.emitWarning(message, { code: LATE_WARNING_CODE });
+}
+
+function isInRequireCache(moduleName: string): boolean {
+  const segment = `${sep}node_modules${sep}${moduleName}${sep}`;
+  return Object.keys(appRequire().cache).some((path) => path.includes(segment));
+}
+
+/** True when the process entry point is an ES module (CommonJS entries set `require.main`). */
+function isEsmEntry(): boolean {
+  return appRequire().main === undefined;
+}

@@ -1,0 +1,169 @@
+/**
+ * `startTelemetry`: resolves the configuration, builds the tracing pipeline
+ * (resource, sampler, tenant span processor, batch span processor, exporter),
+ * registers it globally (tracer provider, AsyncLocalStorage context manager,
+ * W3C trace-context plus allow-listed baggage propagation), enables the
+ * curated instrumentations and ties shutdown to the process. This module and
+ * its neighbours are the only place in Sightline that touches the
+ * OpenTelemetry SDK.
+ */
+import { context, diag, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { createBaggagePropagator } from '../context/baggage-propagator.ts';
+import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
+import { startMetricsServer } from '../metrics/metrics-server.ts';
+import type { MetricsServer } from '../metrics/metrics-server.ts';
+import { createMetricsRegistry } from '../metrics/registry.ts';
+import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
+import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
+import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
+import { resolveTelemetryConfig } from './config/resolve.ts';
+import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
+import { createSpanExporter } from './exporter.ts';
+import { createInstrumentations } from './instrumentations.ts';
+import { installProcessHooks } from './process-hooks.ts';
+import { buildResource } from './resource.ts';
+import { createSampler } from './sampling/create-sampler.ts';
+import { SpanStatsMeterProvider } from './span-stats.ts';
+import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
+import type { Telemetry } from './telemetry.ts';
+
+/** How the running telemetry was started; named in {@link TelemetryAlreadyStartedError}. */
+export type TelemetryOrigin = 'startTelemetry()' | '`--import sightline/register`';
+
+const runningKey = Symbol.for('sightline.telemetry.running');
+
+interface RunningSlot {
+  readonly origin: TelemetryOrigin;
+}
+
+type GlobalSlot = { [runningKey]?: RunningSlot | undefined };
+
+/**
+ * Starts telemetry for this process and returns its handle. Options override
+ * the `OTEL_*` variables (see docs/configuration.md); with no options the
+ * environment alone decides.
+ *
+ * - A configuration error rejects with `InvalidConfigError` before anything
+ *   is registered.
+ * - With telemetry disabled (`enabled: false`, `OTEL_SDK_DISABLED=true`) it
+ *   registers nothing and returns a handle whose methods do nothing.
+ * - Telemetry runs once per process: while it runs, another call rejects with
+ *   {@link TelemetryAlreadyStartedError}; after `shutdown()` it may be started again.
+ * - Another OpenTelemetry SDK registered globally rejects with {@link TelemetryGlobalConflictError}.
+ */
+export function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetry> {
+  return startTelemetryAs('startTelemetry()', options);
+}
+
+/** {@link startTelemetry}, recording how it was started (the `register` entry uses this). */
+export async function startTelemetryAs(origin: TelemetryOrigin, options: TelemetryOptions): Promise<Telemetry> {
+  const config = resolveTelemetryConfig(options, process.env);
+  if (!config.enabled) return new DisabledTelemetry(config);
+
+  const slot = globalThis as GlobalSlot;
+  const running = slot[runningKey];
+  if (running !== undefined) throw new TelemetryAlreadyStartedError(running.origin);
+  slot[runningKey] = { origin };
+  try {
+    return await startPipeline(config, () => {
+      slot[runningKey] = undefined;
+    });
+  } catch (error) {
+    slot[runningKey] = undefined;
+    throw error;
+  }
+}
+
+async function startPipeline(config: ResolvedTelemetryConfig, release: () => void): Promise<Telemetry> {
+  const instrumentations = await createInstrumentations(config.instrumentations);
+  const disableInstrumentations = (): void => {
+    for (const instrumentation of instrumentations) instrumentation.disable();
+  };
+  let metricsServer: MetricsServer | undefined;
+  try {
+    const exporter = await createSpanExporter(config.traces);
+    const metrics = createMetricsRegistry();
+    if (config.metrics.exporter === 'prometheus') {
+      metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port });
+    }
+    const spanStats = new SpanStatsMeterProvider();
+    const spanProcessors: SpanProcessor[] = [
+      new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds }),
+      new SpanMetricsProcessor(metrics),
+    ];
+    if (exporter !== undefined) {
+      spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: spanStats }));
+    }
+    const provider = new TracerProvider({
+      resource: buildResource(config),
+      sampler: createSampler(config.sampler),
+      spanProcessors,
+    });
+    if (!registerGlobals(provider, config)) {
+      await provider.shutdown();
+      throw new TelemetryGlobalConflictError();
+    }
+    const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
+
+    const telemetry: RunningTelemetry = new RunningTelemetry(config, {
+      shutdownProvider: () => provider.shutdown(),
+      flushProvider: () => provider.forceFlush(),
+      stats: () => spanStats.stats(),
+      metrics,
+      metricsUrl: metricsServer?.url,
+      unregister: () => {
+        void metricsServer?.close();
+        hooks.remove();
+        unloadInstrumentations();
+        unregisterGlobals();
+        release();
+      },
+    });
+    registerTelemetryMetrics(metrics, telemetry);
+    const hooks = installProcessHooks(() => telemetry.shutdown(), config.shutdown.handleSignals);
+    diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
+    return telemetry;
+  } catch (error) {
+    disableInstrumentations();
+    await metricsServer?.close();
+    throw error;
+  }
+}
+
+/**
+ * Registers the tracer provider, context manager and propagator. Returns
+ * false when another SDK holds one of them; what this call registered is then
+ * removed again and the other SDK's registrations are left alone.
+ */
+function registerGlobals(provider: TracerProvider, config: ResolvedTelemetryConfig): boolean {
+  if (!trace.setGlobalTracerProvider(provider)) return false;
+  if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) {
+    trace.disable();
+    return false;
+  }
+  const propagator = new CompositePropagator({
+    propagators: [new W3CTraceContextPropagator(), createBaggagePropagator({ allowedKeys: config.context.baggageKeys })],
+  });
+  if (!propagation.setGlobalPropagator(propagator)) {
+    trace.disable();
+    context.disable();
+    return false;
+  }
+  return true;
+}
+
+function unregisterGlobals(): void {
+  trace.disable();
+  propagation.disable();
+  context.disable();
+}
+
+function describeExport(config: ResolvedTelemetryConfig): Record<string, unknown> {
+  const { exporter, protocol, endpoint } = config.traces;
+  return exporter === 'otlp' ? { exporter, protocol, endpoint } : { exporter };
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs a fixture app (test/fixtures/) in a child Node process that loads
+ * Sightline from source, with exactly the environment given (the tests pass
+ * only OTEL_* variables). The fixture reports on stdout with one JSON object
+ * per line; `nextMessage` waits for the next one. The child is killed on
+ * dispose if it is still running.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface ChildApp extends AsyncDisposable {
+  readonly process: ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** The next JSON line written to stdout (bounded wait, default 30 s). */
+  nextMessage<T = Record<string, unknown>>(timeoutMillis?: number): Promise<T>;
+  /** Resolves when the process has exited (bounded wait, default 30 s). */
+  exited(timeoutMillis?: number): Promise<ChildExit>;
+}
+
+export interface ChildAppOptions {
+  /** Environment of the child, used as is. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Extra Node flags, e.g. `['--import', 'sightline/register']`. */
+  readonly execArgv?: readonly string[];
+  /** Arguments after the script. */
+  readonly args?: readonly string[];
+}
+
+/** Starts `test/fixtures/<fixture>` with `--conditions=source` and the given flags. */
+export function startChildApp(fixture: string, options: ChildAppOptions): ChildApp {
+  const script = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', ...(options.execArgv ?? []), script, ...(options.args ?? [])],
+    { env: { ...options.env }, cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  const messages: unknown[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    let newline = stdout.indexOf('\n');
+    while (newline >= 0) {
+      const line = stdout.slice(0, newline).trim();
+      stdout = stdout.slice(newline + 1);
+      if (line !== '') messages.push(JSON.parse(line));
+      newline = stdout.indexOf('\n');
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  let exit: ChildExit | undefined;
+  const exitPromise = new Promise<ChildExit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    });
+  });
+
+  const until = async <T>(what: string, timeoutMillis: number, ready: () => T | undefined): Promise<T> => {
+    const deadline = Date.now() + timeoutMillis;
+    for (;;) {
+      const value = ready();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`${fixture}: timed out waiting for ${what}; stderr:\n${stderr}`);
+      await delay(20);
+    }
+  };
+
+  return {
+    process: child,
+    stderr: () => stderr,
+    nextMessage: <T>(timeoutMillis = 30_000) =>
+      until('a message', timeoutMillis, () => {
+        if (messages.length > 0) return messages.shift() as T;
+        if (exit !== undefined) throw new Error(`${fixture} exited (${JSON.stringify(exit)}) before writing a message; stderr:\n${stderr}`);
+        return undefined;
+      }),
+    exited: (timeoutMillis = 30_000) => until('exit', timeoutMillis, () => exit),
+    [Symbol.asyncDispose]: async () => {
+      if (exit === undefined) child.kill('SIGKILL');
+      await exitPromise;
+    },
+  };
+}
