@@ -29,4 +29,10 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // CommonJS fixtures (apps that must be CommonJS to test CommonJS loading) are outside the TypeScript project.
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

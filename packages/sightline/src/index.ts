@@ -7,6 +7,7 @@ export {
   InvalidConfigError,
   InvalidTenantError,
   TenantContextMissingError,
+  SpanNameMissingError,
   TelemetryAlreadyStartedError,
   TelemetryGlobalConflictError,
   SpanNameMissingError,
