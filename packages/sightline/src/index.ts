@@ -10,7 +10,6 @@ export {
   SpanNameMissingError,
   TelemetryAlreadyStartedError,
   TelemetryGlobalConflictError,
-  SpanNameMissingError,
 } from './errors.ts';
 export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
 export { VERSION } from './version.ts';
