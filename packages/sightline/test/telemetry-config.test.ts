@@ -127,7 +127,7 @@ void describe('resolveTelemetryConfig: defaults', () => {
     assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true });
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
-    assert.deepEqual(config.metrics, { exporter: 'prometheus', host: '0.0.0.0', port: 9464 });
+    assert.deepEqual(config.metrics, { exporter: 'none', host: '0.0.0.0', port: 9464 });
   });
 
   void it('reads process.env when no environment is passed', () => {
