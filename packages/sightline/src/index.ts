@@ -7,9 +7,9 @@ export {
   InvalidConfigError,
   InvalidTenantError,
   TenantContextMissingError,
+  SpanNameMissingError,
   TelemetryAlreadyStartedError,
   TelemetryGlobalConflictError,
-  SpanNameMissingError,
 } from './errors.ts';
 export type { ConfigSource, InvalidConfigDetails } from './errors.ts';
 export { VERSION } from './version.ts';

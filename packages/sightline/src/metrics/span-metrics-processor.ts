@@ -6,7 +6,6 @@
  * meant to be low-cardinality; the registry's series cap folds the rest.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_APP_MODULE } from '../tracing/attributes.ts';
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
@@ -84,7 +83,7 @@ function errorTypeOf(span: ReadableSpan): string {
   return ERROR_TYPE_VALUE_OTHER;
 }
 
-function stringOf(value: AttributeValue | undefined): string | undefined {
+function stringOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;

@@ -23,6 +23,7 @@ import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
 import { resolveTelemetryConfig } from './config/resolve.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
+import { enableDiagLogging } from './diag-logging.ts';
 import { createSpanExporter } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
@@ -46,7 +47,8 @@ type GlobalSlot = { [runningKey]?: RunningSlot | undefined };
 /**
  * Starts telemetry for this process and returns its handle. Options override
  * the `OTEL_*` variables (see docs/configuration.md); with no options the
- * environment alone decides.
+ * environment alone decides. `OTEL_LOG_LEVEL` turns on OpenTelemetry's
+ * diagnostic logging.
  *
  * - A configuration error rejects with `InvalidConfigError` before anything
  *   is registered.
@@ -62,6 +64,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetr
 
 /** {@link startTelemetry}, recording how it was started (the `register` entry uses this). */
 export async function startTelemetryAs(origin: TelemetryOrigin, options: TelemetryOptions): Promise<Telemetry> {
+  enableDiagLogging(process.env);
   const config = resolveTelemetryConfig(options, process.env);
   if (!config.enabled) return new DisabledTelemetry(config);
 

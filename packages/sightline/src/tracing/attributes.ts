@@ -1,9 +1,9 @@
 /**
  * A small typed builder for span attributes. Known keys (Sightline's own and
  * the semantic-convention ones the helpers use) have their value type
- * checked at compile time; any other key accepts any attribute value.
+ * checked at compile time; any other key accepts any attribute value (`AnyValue`).
  */
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { AnyValue, Attributes } from '@opentelemetry/api';
 import type {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_NAMESPACE,
@@ -66,7 +66,7 @@ export interface KnownAttributes {
 }
 
 /** The value type allowed for `key`: the known type, or any attribute value for other keys. */
-export type AttributeValueFor<K extends string> = K extends keyof KnownAttributes ? KnownAttributes[K] : AttributeValue;
+export type AttributeValueFor<K extends string> = K extends keyof KnownAttributes ? KnownAttributes[K] : AnyValue;
 
 /** Collects attributes; every method returns the builder, `build()` a frozen object. */
 export interface SpanAttributesBuilder {

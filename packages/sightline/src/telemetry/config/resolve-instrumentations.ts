@@ -7,7 +7,7 @@
 import type { Env } from './env.ts';
 import { firstSet } from './env.ts';
 import type { InstrumentationName, ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
-import { asBoolean, asPlainObject, reject } from './validate.ts';
+import { asBoolean, optionGroup, reject } from './validate.ts';
 
 /** Every instrumentation Sightline knows, by its OpenTelemetry short name. */
 export const INSTRUMENTATION_NAMES: readonly InstrumentationName[] = ['http', 'undici', 'pg', 'ioredis', 'express'];
@@ -22,14 +22,11 @@ export function resolveInstrumentations(options: TelemetryOptions, env: Env): Re
   for (const name of readList(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? []) enabled.delete(name);
 
   const result = Object.fromEntries(INSTRUMENTATION_NAMES.map((name) => [name, enabled.has(name)])) as Record<InstrumentationName, boolean>;
-  if (options.instrumentations !== undefined) {
-    const switches = asPlainObject({ setting: 'instrumentations', source: 'option', value: options.instrumentations });
-    for (const [name, value] of Object.entries(switches)) {
-      if (!isInstrumentationName(name)) {
-        reject({ setting: 'instrumentations', source: 'option', value: name }, `an object whose keys are instrumentation names (${INSTRUMENTATION_NAMES.join(', ')})`);
-      }
-      if (value !== undefined) result[name] = asBoolean({ setting: `instrumentations.${name}`, source: 'option', value });
+  for (const [name, value] of Object.entries(optionGroup(options.instrumentations, 'instrumentations'))) {
+    if (!isInstrumentationName(name)) {
+      reject({ setting: 'instrumentations', source: 'option', value: name }, `an object whose keys are instrumentation names (${INSTRUMENTATION_NAMES.join(', ')})`);
     }
+    if (value !== undefined) result[name] = asBoolean({ setting: `instrumentations.${name}`, source: 'option', value });
   }
   return result;
 }

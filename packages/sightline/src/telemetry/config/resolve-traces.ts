@@ -7,7 +7,7 @@ import { firstSet, readEnv, resolveValue } from './env.ts';
 import type { KeyValueListRule } from './key-value-list.ts';
 import { checkKeyValueObject, parseKeyValueList } from './key-value-list.ts';
 import type { OtlpCompression, OtlpProtocol, ResolvedTelemetryConfig, TelemetryOptions, TracesExporter } from './types.ts';
-import { asEnum, asHttpUrl, asInteger, asMillis, asPlainObject, reject } from './validate.ts';
+import { asEnum, asHttpUrl, asInteger, asMillis, optionGroup, reject } from './validate.ts';
 
 const EXPORTERS: readonly TracesExporter[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
@@ -26,7 +26,7 @@ const HEADER_LIST: KeyValueListRule = {
 
 /** Resolves `config.traces`. */
 export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['traces'] {
-  const traces = options.traces === undefined ? {} : asPlainObject({ setting: 'traces', source: 'option', value: options.traces });
+  const traces = optionGroup(options.traces, 'traces');
   const exporter = resolveValue(firstSet('traces.exporter', traces['exporter'], env, ['OTEL_TRACES_EXPORTER']), (c) => {
     if (c.source !== 'option' && String(c.value).includes(',')) {
       return reject(c, `a single exporter, one of ${EXPORTERS.join(', ')}`, 'Sightline exports traces to one destination; fan out with an OpenTelemetry Collector.');
@@ -96,7 +96,7 @@ function resolveHeaders(option: unknown, env: Env): Record<string, string> {
  * an unset one defaults to 512, or to the queue size when that is smaller.
  */
 export function resolveBatch(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['batch'] {
-  const batch = options.batch === undefined ? {} : asPlainObject({ setting: 'batch', source: 'option', value: options.batch });
+  const batch = optionGroup(options.batch, 'batch');
   const spans = (c: Parameters<typeof asInteger>[0]): number => asInteger(c, { min: 1, unit: 'spans' });
   const maxQueueSize = resolveValue(firstSet('batch.maxQueueSize', batch['maxQueueSize'], env, ['OTEL_BSP_MAX_QUEUE_SIZE']), spans, 2048);
   const batchCandidate = firstSet('batch.maxExportBatchSize', batch['maxExportBatchSize'], env, ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE']);

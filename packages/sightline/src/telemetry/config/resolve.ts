@@ -13,7 +13,7 @@ import { resolveResource } from './resolve-resource.ts';
 import { resolveSampler } from './resolve-sampler.ts';
 import { resolveBatch, resolveTraces } from './resolve-traces.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
-import { asBoolean, asEnum, asInteger, asMillis, asNonEmptyString, asPlainObject, asStringList } from './validate.ts';
+import { asBoolean, asEnum, asInteger, asMillis, asNonEmptyString, asStringList, optionGroup } from './validate.ts';
 
 /** Baggage entries copied onto spans unless `context.baggageKeys` says otherwise. */
 export const DEFAULT_BAGGAGE_KEYS: readonly string[] = [TENANT_ID_KEY, USER_ID_KEY];
@@ -49,12 +49,8 @@ function resolveEnabled(options: TelemetryOptions, env: Env): boolean {
   return resolveValue(firstSet('enabled', undefined, env, ['OTEL_ENABLED']), asBoolean, true);
 }
 
-function section(value: unknown, setting: string): Record<string, unknown> {
-  return value === undefined ? {} : asPlainObject({ setting, source: 'option', value });
-}
-
 function resolveContext(options: TelemetryOptions): ResolvedTelemetryConfig['context'] {
-  const context = section(options.context, 'context');
+  const context = optionGroup(options.context, 'context');
   return {
     hashUserIds: resolveValue(firstSet('context.hashUserIds', context['hashUserIds'], {}), asBoolean, false),
     baggageKeys: resolveValue(firstSet('context.baggageKeys', context['baggageKeys'], {}), asStringList, [...DEFAULT_BAGGAGE_KEYS]),
@@ -62,7 +58,7 @@ function resolveContext(options: TelemetryOptions): ResolvedTelemetryConfig['con
 }
 
 function resolveShutdown(options: TelemetryOptions): ResolvedTelemetryConfig['shutdown'] {
-  const shutdown = section(options.shutdown, 'shutdown');
+  const shutdown = optionGroup(options.shutdown, 'shutdown');
   return {
     handleSignals: resolveValue(firstSet('shutdown.handleSignals', shutdown['handleSignals'], {}), asBoolean, false),
     timeoutMillis: resolveValue(firstSet('shutdown.timeoutMillis', shutdown['timeoutMillis'], {}), asMillis, 5000),
@@ -70,7 +66,7 @@ function resolveShutdown(options: TelemetryOptions): ResolvedTelemetryConfig['sh
 }
 
 function resolveMetrics(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['metrics'] {
-  const metrics = section(options.metrics, 'metrics');
+  const metrics = optionGroup(options.metrics, 'metrics');
   return {
     exporter: resolveValue(
       firstSet('metrics.exporter', metrics['exporter'], env, ['OTEL_METRICS_EXPORTER']),

@@ -104,3 +104,8 @@ export function asPlainObject(candidate: Candidate): Record<string, unknown> {
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof RegExp)) return { ...(value as Record<string, unknown>) };
   return reject(candidate, 'an object');
 }
+
+/** The entries of an option group such as `traces` or `batch`: `{}` when it is unset, rejected when it is not an object. */
+export function optionGroup(value: unknown, setting: string): Record<string, unknown> {
+  return value === undefined ? {} : asPlainObject({ setting, source: 'option', value });
+}

@@ -1,0 +1,345 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import type { TelemetryOptions } from 'sightline';
+import { InvalidConfigError, SightlineError, resolveTelemetryConfig } from 'sightline';
+
+type Env = Record<string, string>;
+
+interface InvalidCase {
+  readonly name: string;
+  readonly options?: TelemetryOptions;
+  readonly env?: Env;
+  readonly setting: string;
+  readonly source: string;
+  readonly message: string;
+}
+
+/** Passes a deliberately ill-typed option, as a JavaScript caller could. */
+function untyped(value: unknown): TelemetryOptions {
+  return value as TelemetryOptions;
+}
+
+const invalid: readonly InvalidCase[] = [
+  { name: 'sampler arg above 1', env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, setting: 'sampler.ratio', source: 'OTEL_TRACES_SAMPLER_ARG', message: "Expected OTEL_TRACES_SAMPLER_ARG to be a number between 0 and 1, got '1.5'" },
+  { name: 'sampler arg not a number', env: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0x1' }, setting: 'sampler.ratio', source: 'OTEL_TRACES_SAMPLER_ARG', message: "a number between 0 and 1, got '0x1'" },
+  { name: 'sampling rate alias', env: { OTEL_SAMPLING_RATE: '-0.1' }, setting: 'sampler.ratio', source: 'OTEL_SAMPLING_RATE', message: "Expected OTEL_SAMPLING_RATE to be a number between 0 and 1, got '-0.1'" },
+  { name: 'ratio option', options: { sampler: { type: 'traceidratio', ratio: 2 } }, setting: 'sampler.ratio', source: 'option', message: 'Expected option sampler.ratio to be a number between 0 and 1, got 2.' },
+  { name: 'unknown sampler', env: { OTEL_TRACES_SAMPLER: 'sometimes' }, setting: 'sampler.type', source: 'OTEL_TRACES_SAMPLER', message: "to be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio, got 'sometimes'" },
+  { name: 'jaeger_remote sampler', env: { OTEL_TRACES_SAMPLER: 'jaeger_remote' }, setting: 'sampler.type', source: 'OTEL_TRACES_SAMPLER', message: 'jaeger_remote, parentbased_jaeger_remote and xray are not supported' },
+  { name: 'xray sampler', env: { OTEL_TRACES_SAMPLER: 'xray' }, setting: 'sampler.type', source: 'OTEL_TRACES_SAMPLER', message: "got 'xray'" },
+  { name: 'rule without matcher', options: untyped({ sampler: { type: 'rules', rules: [{ ratio: 0.5 }] } }), setting: 'sampler.rules[0]', source: 'option', message: 'a rule with a spanName or a route' },
+  { name: 'rule ratio word', options: untyped({ sampler: { type: 'rules', rules: [{ route: '/x', ratio: 'sometimes' }] } }), setting: 'sampler.rules[0].ratio', source: 'option', message: "a number between 0 and 1, 'always' or 'never', got 'sometimes'" },
+  { name: 'rule matcher type', options: untyped({ sampler: { type: 'rules', rules: [{ spanName: 42, ratio: 1 }] } }), setting: 'sampler.rules[0].spanName', source: 'option', message: 'a string (exact match) or a RegExp, got 42' },
+  { name: 'rule default ratio', options: { sampler: { type: 'rules', defaultRatio: 1.01 } }, setting: 'sampler.defaultRatio', source: 'option', message: 'between 0 and 1, got 1.01' },
+  { name: 'tenant list', options: untyped({ sampler: { type: 'rules', alwaysSampleTenants: 'acme' } }), setting: 'sampler.alwaysSampleTenants', source: 'option', message: 'an array of non-empty strings' },
+  { name: 'SDK disabled word', env: { OTEL_SDK_DISABLED: 'yes' }, setting: 'enabled', source: 'OTEL_SDK_DISABLED', message: "Expected OTEL_SDK_DISABLED to be 'true' or 'false', got 'yes'" },
+  { name: 'SDK disabled number', env: { OTEL_SDK_DISABLED: '1' }, setting: 'enabled', source: 'OTEL_SDK_DISABLED', message: "got '1'" },
+  { name: 'enabled alias', env: { OTEL_ENABLED: 'off' }, setting: 'enabled', source: 'OTEL_ENABLED', message: "Expected OTEL_ENABLED to be 'true' or 'false', got 'off'" },
+  { name: 'enabled option', options: untyped({ enabled: 'yes' }), setting: 'enabled', source: 'option', message: "Expected option enabled to be true or false, got 'yes'" },
+  { name: 'queue size word', env: { OTEL_BSP_MAX_QUEUE_SIZE: 'lots' }, setting: 'batch.maxQueueSize', source: 'OTEL_BSP_MAX_QUEUE_SIZE', message: "a whole number of spans of at least 1, got 'lots'" },
+  { name: 'queue size zero', env: { OTEL_BSP_MAX_QUEUE_SIZE: '0' }, setting: 'batch.maxQueueSize', source: 'OTEL_BSP_MAX_QUEUE_SIZE', message: "got '0'" },
+  { name: 'negative delay', env: { OTEL_BSP_SCHEDULE_DELAY: '-5' }, setting: 'batch.scheduledDelayMillis', source: 'OTEL_BSP_SCHEDULE_DELAY', message: "a whole number of milliseconds (0 or more), got '-5'" },
+  { name: 'fractional export timeout', env: { OTEL_BSP_EXPORT_TIMEOUT: '1.5' }, setting: 'batch.exportTimeoutMillis', source: 'OTEL_BSP_EXPORT_TIMEOUT', message: "got '1.5'" },
+  { name: 'batch above queue', env: { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '200' }, setting: 'batch.maxExportBatchSize', source: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', message: "to be at most batch.maxQueueSize (100), got '200'" },
+  { name: 'batch above queue option', options: { batch: { maxQueueSize: 10, maxExportBatchSize: 11 } }, setting: 'batch.maxExportBatchSize', source: 'option', message: 'Raise the queue size or lower the batch size.' },
+  { name: 'export timeout', env: { OTEL_EXPORTER_OTLP_TIMEOUT: '10s' }, setting: 'traces.timeoutMillis', source: 'OTEL_EXPORTER_OTLP_TIMEOUT', message: "a whole number of milliseconds of at least 1, got '10s'" },
+  { name: 'traces timeout option', options: { traces: { timeoutMillis: -1 } }, setting: 'traces.timeoutMillis', source: 'option', message: 'got -1' },
+  { name: 'exporter', env: { OTEL_TRACES_EXPORTER: 'zipkin' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: "one of otlp, console, none, got 'zipkin'" },
+  { name: 'exporter list', env: { OTEL_TRACES_EXPORTER: 'otlp,console' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: 'a single exporter' },
+  { name: 'protocol', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http' }, setting: 'traces.protocol', source: 'OTEL_EXPORTER_OTLP_PROTOCOL', message: "one of http/protobuf, http/json, grpc, got 'http'" },
+  { name: 'compression', env: { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'br' }, setting: 'traces.compression', source: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', message: "one of gzip, none, got 'br'" },
+  { name: 'endpoint scheme', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }, setting: 'traces.endpoint', source: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: "an absolute http:// or https:// URL, got 'ftp://collector'" },
+  { name: 'endpoint without scheme', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }, setting: 'traces.endpoint', source: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', message: 'an absolute http:// or https:// URL' },
+  { name: 'endpoint option', options: { traces: { endpoint: 'not a url' } }, setting: 'traces.endpoint', source: 'option', message: "Expected option traces.endpoint to be an absolute http:// or https:// URL, got 'not a url'." },
+  { name: 'header entry without =', env: { OTEL_EXPORTER_OTLP_HEADERS: 'api-key=1,Authorization Bearer secret' }, setting: 'traces.headers', source: 'OTEL_EXPORTER_OTLP_HEADERS', message: "(entry 2 has no '='), got '[redacted]'" },
+  { name: 'header name', env: { OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'bad name=1' }, setting: 'traces.headers', source: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', message: "keys are HTTP header names (letters, digits and !#$%&'*+-.^_`|~), got 'bad name'" },
+  { name: 'header escape', env: { OTEL_EXPORTER_OTLP_HEADERS: 'api-key=%zz' }, setting: 'traces.headers', source: 'OTEL_EXPORTER_OTLP_HEADERS', message: "the value of 'api-key' has a malformed %-escape" },
+  { name: 'header option value', options: untyped({ traces: { headers: { 'api-key': 1 } } }), setting: 'traces.headers.api-key', source: 'option', message: "Expected option traces.headers.api-key to be a string, got '[redacted]'" },
+  { name: 'resource attribute syntax', env: { OTEL_RESOURCE_ATTRIBUTES: 'team=payments,oops' }, setting: 'resourceAttributes', source: 'OTEL_RESOURCE_ATTRIBUTES', message: "(entry 2 has no '='), got 'oops'" },
+  { name: 'resource attribute empty key', env: { OTEL_RESOURCE_ATTRIBUTES: '=x' }, setting: 'resourceAttributes', source: 'OTEL_RESOURCE_ATTRIBUTES', message: 'whose keys are non-empty' },
+  { name: 'resource attribute escape', env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a%2' }, setting: 'resourceAttributes', source: 'OTEL_RESOURCE_ATTRIBUTES', message: "got 'team=a%2'" },
+  { name: 'empty service name option', options: { serviceName: ' ' }, setting: 'serviceName', source: 'option', message: "a non-empty string, got ' '" },
+  { name: 'empty service.name attribute', env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=' }, setting: 'serviceName', source: 'OTEL_RESOURCE_ATTRIBUTES', message: 'a non-empty string' },
+  { name: 'unknown enabled instrumentation', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' }, setting: 'instrumentations', source: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', message: "each one of http, undici, pg, ioredis, express, got 'redis'" },
+  { name: 'unknown disabled instrumentation', env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' }, setting: 'instrumentations', source: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', message: "got 'fs'" },
+  { name: 'unknown instrumentation option', options: untyped({ instrumentations: { mongodb: true } }), setting: 'instrumentations', source: 'option', message: "instrumentation names (http, undici, pg, ioredis, express), got 'mongodb'" },
+  { name: 'metrics exporter', env: { OTEL_METRICS_EXPORTER: 'otlp' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "one of prometheus, none, got 'otlp'" },
+  { name: 'port above range', env: { OTEL_EXPORTER_PROMETHEUS_PORT: '65536' }, setting: 'metrics.port', source: 'OTEL_EXPORTER_PROMETHEUS_PORT', message: "a whole number between 0 and 65535, got '65536'" },
+  { name: 'port option', options: { metrics: { port: -1 } }, setting: 'metrics.port', source: 'option', message: 'between 0 and 65535, got -1' },
+  { name: 'shutdown timeout', options: { shutdown: { timeoutMillis: 0 } }, setting: 'shutdown.timeoutMillis', source: 'option', message: 'of at least 1, got 0' },
+  { name: 'baggage keys', options: untyped({ context: { baggageKeys: ['tenant.id', ''] } }), setting: 'context.baggageKeys', source: 'option', message: 'an array of non-empty strings' },
+  { name: 'section type', options: untyped({ traces: 'otlp' }), setting: 'traces', source: 'option', message: "Expected option traces to be an object, got 'otlp'." },
+];
+
+void describe('resolveTelemetryConfig: invalid values', () => {
+  for (const entry of invalid) {
+    void it(`rejects ${entry.name}`, () => {
+      assert.throws(
+        () => resolveTelemetryConfig(entry.options ?? {}, entry.env ?? {}),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidConfigError);
+          assert.ok(error instanceof SightlineError);
+          assert.equal(error.code, 'SIGHTLINE_INVALID_CONFIG');
+          assert.equal(error.name, 'InvalidConfigError');
+          assert.equal(error.setting, entry.setting);
+          assert.equal(error.source, entry.source);
+          assert.ok(error.message.includes(entry.message), `message was: ${error.message}`);
+          return true;
+        },
+      );
+    });
+  }
+
+  void it('names the setting and source in env messages', () => {
+    assert.throws(() => resolveTelemetryConfig({}, { OTEL_BSP_MAX_QUEUE_SIZE: 'x' }), {
+      message: "Expected OTEL_BSP_MAX_QUEUE_SIZE to be a whole number of spans of at least 1, got 'x' (setting batch.maxQueueSize).",
+    });
+  });
+
+  void it('does not echo header values, which may hold credentials', () => {
+    assert.throws(
+      () => resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret,x-token s3cret' }),
+      (error: unknown) => error instanceof InvalidConfigError && !error.message.includes('s3cret') && error.value === '[redacted]',
+    );
+  });
+});
+
+void describe('resolveTelemetryConfig: defaults', () => {
+  void it('fills every field from the defaults with an empty environment', () => {
+    const config = resolveTelemetryConfig({}, {});
+    assert.equal(config.enabled, true);
+    assert.equal(config.serviceName, 'unknown_service:node');
+    assert.equal(config.serviceVersion, undefined);
+    assert.equal(config.environment, undefined);
+    assert.match(config.serviceInstanceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(config.resourceAttributes, { 'service.name': 'unknown_service:node', 'service.instance.id': config.serviceInstanceId });
+    assert.deepEqual(config.traces, {
+      exporter: 'otlp',
+      protocol: 'http/protobuf',
+      endpoint: 'http://localhost:4318/v1/traces',
+      headers: {},
+      timeoutMillis: 10_000,
+      compression: 'none',
+    });
+    assert.deepEqual(config.batch, { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 });
+    assert.deepEqual(config.sampler, { type: 'parentbased_always_on' });
+    assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true });
+    assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
+    assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
+    assert.deepEqual(config.metrics, { exporter: 'none', host: '0.0.0.0', port: 9464 });
+  });
+
+  void it('reads process.env when no environment is passed', () => {
+    const previous = process.env['OTEL_SERVICE_NAME'];
+    process.env['OTEL_SERVICE_NAME'] = 'from-process-env';
+    try {
+      assert.equal(resolveTelemetryConfig().serviceName, 'from-process-env');
+    } finally {
+      if (previous === undefined) delete process.env['OTEL_SERVICE_NAME'];
+      else process.env['OTEL_SERVICE_NAME'] = previous;
+    }
+  });
+
+  void it('gives each resolution its own instance id unless one is configured', () => {
+    assert.notEqual(resolveTelemetryConfig({}, {}).serviceInstanceId, resolveTelemetryConfig({}, {}).serviceInstanceId);
+    assert.equal(resolveTelemetryConfig({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=pod-7' }).serviceInstanceId, 'pod-7');
+  });
+
+  void it('lowers an unset batch size to a smaller queue size', () => {
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_BSP_MAX_QUEUE_SIZE: '100' }).batch.maxExportBatchSize, 100);
+  });
+
+  void it('accepts port 0 (any free port), which || would have lost', () => {
+    assert.equal(resolveTelemetryConfig({ metrics: { port: 0 } }, { OTEL_EXPORTER_PROMETHEUS_PORT: '9999' }).metrics.port, 0);
+  });
+});
+
+void describe('resolveTelemetryConfig: precedence', () => {
+  void it('service name: option, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, default', () => {
+    const env = { OTEL_SERVICE_NAME: 'env-name', OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-name' };
+    assert.equal(resolveTelemetryConfig({ serviceName: 'option-name' }, env).serviceName, 'option-name');
+    assert.equal(resolveTelemetryConfig({}, env).serviceName, 'env-name');
+    assert.equal(resolveTelemetryConfig({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-name' }).serviceName, 'attr-name');
+    assert.equal(resolveTelemetryConfig({ resourceAttributes: { 'service.name': 'option-attr' } }, env).serviceName, 'option-attr');
+  });
+
+  void it('service version: option, OTEL_RESOURCE_ATTRIBUTES, alias OTEL_SERVICE_VERSION', () => {
+    const env = { OTEL_RESOURCE_ATTRIBUTES: 'service.version=2.0.0', OTEL_SERVICE_VERSION: '1.0.0' };
+    assert.equal(resolveTelemetryConfig({ serviceVersion: '3.0.0' }, env).serviceVersion, '3.0.0');
+    assert.equal(resolveTelemetryConfig({}, env).serviceVersion, '2.0.0');
+    assert.equal(resolveTelemetryConfig({}, { OTEL_SERVICE_VERSION: '1.0.0' }).serviceVersion, '1.0.0');
+  });
+
+  void it('environment: option, deployment.environment.name attribute, alias ENVIRONMENT', () => {
+    const env = { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=staging', ENVIRONMENT: 'dev' };
+    assert.equal(resolveTelemetryConfig({ environment: 'production' }, env).environment, 'production');
+    assert.equal(resolveTelemetryConfig({}, env).environment, 'staging');
+    assert.equal(resolveTelemetryConfig({}, { ENVIRONMENT: 'dev' }).environment, 'dev');
+  });
+
+  void it('enabled: option, OTEL_SDK_DISABLED, alias OTEL_ENABLED, default', () => {
+    assert.equal(resolveTelemetryConfig({ enabled: true }, { OTEL_SDK_DISABLED: 'true' }).enabled, true);
+    assert.equal(resolveTelemetryConfig({}, { OTEL_SDK_DISABLED: 'TRUE', OTEL_ENABLED: 'true' }).enabled, false);
+    assert.equal(resolveTelemetryConfig({}, { OTEL_SDK_DISABLED: 'false', OTEL_ENABLED: 'false' }).enabled, true);
+    assert.equal(resolveTelemetryConfig({}, { OTEL_ENABLED: 'False' }).enabled, false);
+  });
+
+  void it('sampler: option, OTEL_TRACES_SAMPLER, alias OTEL_SAMPLING_RATE, default', () => {
+    const env = { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5', OTEL_SAMPLING_RATE: '0.1' };
+    assert.deepEqual(resolveTelemetryConfig({ sampler: { type: 'always_off' } }, env).sampler, { type: 'always_off' });
+    assert.deepEqual(resolveTelemetryConfig({}, env).sampler, { type: 'traceidratio', ratio: 0.5 });
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_SAMPLING_RATE: '0.1' }).sampler, { type: 'parentbased_traceidratio', ratio: 0.1 });
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_TRACES_SAMPLER: 'PARENTBASED_TRACEIDRATIO' }).sampler, { type: 'parentbased_traceidratio', ratio: 1 });
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_SAMPLER_ARG: 'ignored' }).sampler, { type: 'always_on' });
+  });
+
+  void it('timeouts and batch sizes: option, signal-specific variable, generic variable, default', () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000', OTEL_EXPORTER_OTLP_TIMEOUT: '3000', OTEL_BSP_MAX_QUEUE_SIZE: '4096', OTEL_BSP_SCHEDULE_DELAY: '0' };
+    assert.equal(resolveTelemetryConfig({ traces: { timeoutMillis: 1000 } }, env).traces.timeoutMillis, 1000);
+    assert.equal(resolveTelemetryConfig({}, env).traces.timeoutMillis, 2000);
+    assert.equal(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '3000' }).traces.timeoutMillis, 3000);
+    assert.equal(resolveTelemetryConfig({}, env).batch.maxQueueSize, 4096);
+    assert.equal(resolveTelemetryConfig({}, env).batch.scheduledDelayMillis, 0);
+    assert.equal(resolveTelemetryConfig({ batch: { maxQueueSize: 1024 } }, env).batch.maxQueueSize, 1024);
+  });
+
+  void it('protocol and compression: option, signal-specific variable, generic variable', () => {
+    const env = { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' };
+    assert.equal(resolveTelemetryConfig({ traces: { protocol: 'http/protobuf' } }, env).traces.protocol, 'http/protobuf');
+    assert.equal(resolveTelemetryConfig({}, env).traces.protocol, 'grpc');
+    assert.equal(resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).traces.protocol, 'http/json');
+    assert.equal(resolveTelemetryConfig({}, env).traces.compression, 'gzip');
+    assert.equal(resolveTelemetryConfig({ traces: { compression: 'none' } }, env).traces.compression, 'none');
+  });
+
+  void it('treats empty and blank variables as unset', () => {
+    const config = resolveTelemetryConfig({}, {
+      OTEL_SERVICE_NAME: '',
+      OTEL_SDK_DISABLED: '',
+      OTEL_TRACES_SAMPLER: ' ',
+      OTEL_BSP_MAX_QUEUE_SIZE: '',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '',
+      OTEL_RESOURCE_ATTRIBUTES: '',
+      OTEL_SERVICE_VERSION: '',
+    });
+    assert.equal(config.serviceName, 'unknown_service:node');
+    assert.equal(config.enabled, true);
+    assert.deepEqual(config.sampler, { type: 'parentbased_always_on' });
+    assert.equal(config.batch.maxQueueSize, 2048);
+    assert.equal(config.traces.endpoint, 'http://collector:4318/v1/traces');
+    assert.equal(config.serviceVersion, undefined);
+  });
+
+  void it('instrumentations: enabled list, then disabled list, then options per name', () => {
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, pg,express' }).instrumentations, {
+      http: true, undici: false, pg: true, ioredis: false, express: true,
+    });
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'ioredis' }).instrumentations, {
+      http: true, undici: true, pg: true, ioredis: false, express: true,
+    });
+    const env = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg' };
+    assert.deepEqual(resolveTelemetryConfig({ instrumentations: { undici: true, http: false } }, env).instrumentations, {
+      http: false, undici: true, pg: false, ioredis: false, express: false,
+    });
+  });
+
+  void it('metrics: option, OTEL_* variables, defaults', () => {
+    const env = { OTEL_METRICS_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: '9100' };
+    assert.deepEqual(resolveTelemetryConfig({}, env).metrics, { exporter: 'none', host: '127.0.0.1', port: 9100 });
+    assert.deepEqual(resolveTelemetryConfig({ metrics: { exporter: 'prometheus', host: '::1' } }, env).metrics, { exporter: 'prometheus', host: '::1', port: 9100 });
+  });
+});
+
+void describe('resolveTelemetryConfig: endpoints', () => {
+  const cases: readonly { name: string; options?: TelemetryOptions; env: Env; endpoint: string }[] = [
+    { name: 'default http/protobuf', env: {}, endpoint: 'http://localhost:4318/v1/traces' },
+    { name: 'default http/json', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, endpoint: 'http://localhost:4318/v1/traces' },
+    { name: 'default grpc', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, endpoint: 'http://localhost:4317' },
+    { name: 'generic base gets /v1/traces for http', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4318' }, endpoint: 'https://collector:4318/v1/traces' },
+    { name: 'generic base with a trailing slash', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }, endpoint: 'http://collector:4318/v1/traces' },
+    { name: 'generic base with a path', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://gateway/otlp' }, endpoint: 'http://gateway/otlp/v1/traces' },
+    { name: 'generic base as is for grpc', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, endpoint: 'http://collector:4317' },
+    { name: 'traces endpoint as is', env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://other:4318' }, endpoint: 'http://collector:4318/custom' },
+    { name: 'option as is', options: { traces: { endpoint: 'http://opt:4318/x' } }, env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/custom' }, endpoint: 'http://opt:4318/x' },
+    { name: 'protocol option decides the derivation', options: { traces: { protocol: 'grpc' } }, env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }, endpoint: 'http://collector:4317' },
+  ];
+  for (const entry of cases) {
+    void it(entry.name, () => {
+      assert.equal(resolveTelemetryConfig(entry.options ?? {}, entry.env).traces.endpoint, entry.endpoint);
+    });
+  }
+});
+
+void describe('resolveTelemetryConfig: key=value lists', () => {
+  void it('merges generic headers, trace headers and options, percent-decoded, names lower-cased', () => {
+    const config = resolveTelemetryConfig(
+      { traces: { headers: { 'X-Team': 'option' } } },
+      {
+        OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Basic%20dXNlcjpwYXNz,x-team=generic, x-tenant = acme ',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=globex,x-sig=a=b==',
+      },
+    );
+    assert.deepEqual(config.traces.headers, { authorization: 'Basic dXNlcjpwYXNz', 'x-team': 'option', 'x-tenant': 'globex', 'x-sig': 'a=b==' });
+  });
+
+  void it('parses OTEL_RESOURCE_ATTRIBUTES and lets options override key by key', () => {
+    const config = resolveTelemetryConfig(
+      { resourceAttributes: { team: 'checkout' }, serviceName: 'orders' },
+      { OTEL_RESOURCE_ATTRIBUTES: 'team=payments,region=eu%2Cwest,note=a%20b,service.name=ignored' },
+    );
+    assert.deepEqual({ ...config.resourceAttributes, 'service.instance.id': 'x' }, {
+      team: 'checkout', region: 'eu,west', note: 'a b', 'service.name': 'orders', 'service.instance.id': 'x',
+    });
+  });
+
+  void it('keeps identity attributes equal to the resolved fields', () => {
+    const config = resolveTelemetryConfig({ serviceVersion: '1.2.3', environment: 'prod', serviceInstanceId: 'i-1' }, { OTEL_RESOURCE_ATTRIBUTES: 'service.version=0.0.1' });
+    assert.equal(config.resourceAttributes['service.version'], '1.2.3');
+    assert.equal(config.resourceAttributes['deployment.environment.name'], 'prod');
+    assert.equal(config.resourceAttributes['service.instance.id'], 'i-1');
+  });
+});
+
+void describe('resolveTelemetryConfig: immutability', () => {
+  void it('does not modify the caller options and copies them', () => {
+    const rules = [{ route: /^\/health/g, ratio: 'never' as const }];
+    const options = {
+      serviceName: 'orders',
+      resourceAttributes: { team: 'payments' },
+      traces: { headers: { 'X-Key': 'v' } },
+      sampler: { type: 'rules' as const, rules, alwaysSampleTenants: ['acme'] },
+      context: { baggageKeys: ['tenant.id'] },
+    };
+    const snapshot = structuredClone({ ...options, sampler: { ...options.sampler, rules: [] } });
+    const config = resolveTelemetryConfig(options, {});
+    assert.deepEqual({ ...options, sampler: { ...options.sampler, rules: [] } }, snapshot);
+    assert.equal(options.sampler.rules, rules);
+    assert.equal(rules[0]?.route.flags, 'g');
+    assert.ok(!Object.isFrozen(options) && !Object.isFrozen(options.context.baggageKeys) && !Object.isFrozen(rules[0]?.route));
+    assert.notEqual(config.context.baggageKeys, options.context.baggageKeys);
+  });
+
+  void it('deep-freezes the result', () => {
+    const config = resolveTelemetryConfig({ sampler: { type: 'rules', rules: [{ spanName: /^GET /, ratio: 0.5 }], alwaysSampleTenants: ['acme'] } }, {});
+    const frozen = [config, config.traces, config.traces.headers, config.batch, config.sampler, config.instrumentations, config.context, config.context.baggageKeys, config.shutdown, config.metrics, config.resourceAttributes];
+    for (const part of frozen) assert.ok(Object.isFrozen(part));
+    assert.equal(config.sampler.type, 'rules');
+    if (config.sampler.type === 'rules') {
+      assert.ok(Object.isFrozen(config.sampler.rules) && Object.isFrozen(config.sampler.rules[0]) && Object.isFrozen(config.sampler.alwaysSampleTenants));
+    }
+    assert.throws(() => {
+      // @ts-expect-error the resolved configuration is read-only in its type too
+      config.traces.timeoutMillis = 1;
+    }, TypeError);
+  });
+});
+
+void describe('InvalidConfigError documentation', () => {
+  void it('documents its code in docs/configuration.md', async () => {
+    const guide = await readFile(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.ok(guide.includes(new InvalidConfigError({ setting: 's', value: 1, source: 'option', expected: 'e' }).code));
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Start-up: `--import sightline/register` with a bad setting stops the
+ * process before the app runs, with the typed error on stderr; starting too
+ * late for instrumentation is said once.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { startChildApp } from './support/child-app.ts';
+
+const REGISTER = ['--import', 'sightline/register'];
+
+void describe('--import sightline/register start-up', () => {
+  for (const [name, value, expected] of [
+    ['OTEL_BSP_MAX_QUEUE_SIZE', 'lots', /OTEL_BSP_MAX_QUEUE_SIZE/],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'carrier-pigeon', /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL.*carrier-pigeon/],
+    ['OTEL_LOG_LEVEL', 'chatty', /OTEL_LOG_LEVEL.*chatty/],
+  ] as const) {
+    void it(`fails loudly on ${name}=${value}`, async () => {
+      await using app = startChildApp('plain-app.ts', { env: { [name]: value }, execArgv: REGISTER });
+      const exit = await app.exited();
+      assert.notEqual(exit.code, 0);
+      assert.equal(exit.signal, null);
+      assert.match(app.stderr(), /InvalidConfigError/);
+      assert.match(app.stderr(), /SIGHTLINE_INVALID_CONFIG/);
+      assert.match(app.stderr(), expected);
+      await assert.rejects(app.nextMessage(1000), /exited/, 'the app did not run');
+    });
+  }
+
+  void it('starts the app when the configuration is valid', async () => {
+    await using app = startChildApp('plain-app.ts', { env: { OTEL_TRACES_EXPORTER: 'none' }, execArgv: REGISTER });
+    assert.deepEqual(await app.nextMessage(), { ran: true });
+    assert.deepEqual(await app.exited(), { code: 0, signal: null });
+    assert.equal(app.stderr(), '');
+  });
+
+  void it('warns once when express was loaded before startTelemetry() in a CommonJS app', async () => {
+    await using app = startChildApp('late-start.cjs', { env: {} });
+    assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
+    assert.match(app.stderr(), /'express' was loaded before telemetry started/);
+  });
+
+  void it('warns once that an ES module app needs --import sightline/register', async () => {
+    await using app = startChildApp('late-start.ts', { env: {} });
+    assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
+    assert.match(app.stderr(), /--import sightline\/register/);
+  });
+});
