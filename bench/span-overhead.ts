@@ -11,7 +11,7 @@ import { compare } from './measure.ts';
 
 const order = { id: 'o-1', items: [{ sku: 'A', qty: 2 }], total: 31.5 };
 const work = (): string => JSON.stringify(order);
-const workAsync = async (): Promise<string> => work();
+const workAsync = (): Promise<string> => Promise.resolve(work());
 
 await compare('withSpan without an SDK (API no-op)', { name: 'bare async work', run: workAsync }, [
   { name: 'withSpan (no SDK)', run: () => withSpan('orders.place', () => workAsync()) },

@@ -119,18 +119,6 @@ export class TelemetryGlobalConflictError extends SightlineError {
   }
 }
 
-// Metrics
-
-/** Two different declarations were registered under one metric name. */
-export class MetricDefinitionConflictError extends SightlineError {
-  constructor(name: string) {
-    super(
-      'SIGHTLINE_METRIC_CONFLICT',
-      `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
-    );
-  }
-}
-
 // Context
 
 /** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
@@ -156,6 +144,36 @@ export class TenantContextMissingError extends SightlineError {
   }
 }
 
+// Metrics
+
+/** Two different declarations were registered under one metric name. */
+export class MetricDefinitionConflictError extends SightlineError {
+  constructor(name: string) {
+    super(
+      'SIGHTLINE_METRIC_CONFLICT',
+      `Metric ${name} is already registered with a different declaration; declare each metric once in the catalogue and reuse that declaration.`,
+    );
+  }
+}
+
+/** The metrics server could not listen on its host and port. */
+export class MetricsServerStartError extends SightlineError {
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number, cause: Error) {
+    super(
+      'SIGHTLINE_METRICS_SERVER_START',
+      `The metrics server could not listen on ${host}:${port} (${cause.message}). ` +
+        'Choose a free port with the port option or OTEL_EXPORTER_PROMETHEUS_PORT (0 picks one), ' +
+        'or a local interface with the host option or OTEL_EXPORTER_PROMETHEUS_HOST.',
+      { cause },
+    );
+    this.host = host;
+    this.port = port;
+  }
+}
+
 // Tracing
 
 /** `traced(fn)` was given an anonymous function and no `name` option. */
@@ -165,6 +183,19 @@ export class SpanNameMissingError extends SightlineError {
       'SIGHTLINE_SPAN_NAME_MISSING',
       'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
     );
+  }
+}
+
+// HTTP
+
+/** An option of an HTTP server middleware (`sightline/http`, `/express`, `/fastify`, `/hono`) is unusable. */
+export class InvalidHttpOptionsError extends SightlineError {
+  /** The option that failed validation, e.g. `tenant.header`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super('SIGHTLINE_INVALID_HTTP_OPTIONS', message);
+    this.option = option;
   }
 }
 

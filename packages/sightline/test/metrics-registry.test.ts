@@ -5,6 +5,9 @@ import { promisify } from 'node:util';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { catalogue } from '../src/metrics/catalogue.ts';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';
+import { registerTelemetryMetrics } from '../src/metrics/telemetry-metrics.ts';
+import { tenantLabels } from '../src/metrics/tenant-label-policy.ts';
+import { createMetricsHandler } from '../src/metrics/metrics-handler.ts';
 import { MetricDefinitionConflictError } from '../src/errors.ts';
 
 const run = promisify(execFile);
@@ -89,5 +92,24 @@ describe('metrics registry', () => {
       () => requests.inc({ cache: 'a' }),
     ];
     assert.equal(misuses.length, 2);
+  });
+
+  it('types the options and collaborators of the registry, handler and self-metrics', () => {
+    const registry = createMetricsRegistry({ defaultMetrics: false });
+    // Checked by the compiler only: each call below is a type error.
+    const misuses = [
+      // @ts-expect-error: maxSeriesPerMetric is a number
+      () => createMetricsRegistry({ maxSeriesPerMetric: '100' }),
+      // @ts-expect-error: a policy object is needed, not a tenant list
+      () => createMetricsRegistry({ tenantLabelPolicy: ['acme'] }),
+      // @ts-expect-error: the stats source must report queueSize too
+      () => registerTelemetryMetrics(registry, { stats: () => ({ exported: 1, dropped: 0, failed: 0 }) }),
+      // @ts-expect-error: bearerToken is a string
+      () => createMetricsHandler(registry, { bearerToken: 42 }),
+      // @ts-expect-error: `tenant` is not a label of http_server_request_duration_seconds
+      () => registry.histogram(catalogue.httpServerRequestDuration).observe({ http_request_method: 'GET', http_route: '/', http_response_status_code: 200, tenant: 'acme' }, 1),
+    ];
+    assert.equal(misuses.length, 5);
+    assert.equal(registry.tenantLabels.kind, tenantLabels.off().kind);
   });
 });

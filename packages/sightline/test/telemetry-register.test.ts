@@ -1,6 +1,7 @@
 /**
- * `--import sightline/register` with a bad setting stops the process before
- * the app runs, with the typed error on stderr.
+ * Start-up: `--import sightline/register` with a bad setting stops the
+ * process before the app runs, with the typed error on stderr; starting too
+ * late for instrumentation is said once.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -31,5 +32,19 @@ void describe('--import sightline/register start-up', () => {
     assert.deepEqual(await app.nextMessage(), { ran: true });
     assert.deepEqual(await app.exited(), { code: 0, signal: null });
     assert.equal(app.stderr(), '');
+  });
+
+  void it('warns once when express was loaded before startTelemetry() in a CommonJS app', async () => {
+    await using app = startChildApp('late-start.cjs', { env: {} });
+    assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
+    assert.match(app.stderr(), /'express' was loaded before telemetry started/);
+  });
+
+  void it('warns once that an ES module app needs --import sightline/register', async () => {
+    await using app = startChildApp('late-start.ts', { env: {} });
+    assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
+    assert.match(app.stderr(), /--import sightline\/register/);
   });
 });

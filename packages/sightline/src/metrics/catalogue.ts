@@ -33,6 +33,12 @@ export const catalogue = Object.freeze({
     semanticConvention: 'http.server.active_requests',
     labelNames: ['http_request_method'],
   }),
+  httpServerInvalidIds: counter({
+    name: 'sightline_http_invalid_ids_total',
+    help: 'Tenant or user ids read from HTTP requests that were ignored because they were not valid ids.',
+    unit: 'ids',
+    labelNames: ['field'],
+  }),
   httpClientRequestDuration: histogram({
     name: 'http_client_request_duration_seconds',
     help: 'Duration of outgoing HTTP requests.',
@@ -191,6 +197,12 @@ export const catalogue = Object.freeze({
     help: 'Scrape-time collector callbacks that failed and were skipped.',
     unit: 'errors',
     labelNames: ['metric'],
+  }),
+  metricsScrapeErrors: counter({
+    name: 'sightline_metrics_scrape_errors_total',
+    help: 'Scrapes of the metrics endpoint that failed to render and were answered with status 500.',
+    unit: 'scrapes',
+    labelNames: [],
   }),
 });
 

@@ -1,11 +1,21 @@
-import { context as otelContext, diag, trace, TraceFlags } from '@opentelemetry/api';
+import { context as otelContext } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { OpenMetricsContentType, PrometheusContentType } from '@prometheus-io/client';
-import { catalogue } from './catalogue.ts';
-import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
-import type { CounterInstrument, GaugeInstrument, HistogramInstrument, LabelValues } from './instruments.ts';
 import { MetricDefinitionConflictError } from '../errors.ts';
+import { catalogue } from './catalogue.ts';
+import { addDefaultMetrics } from './default-metrics.ts';
+import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
+import { exemplarLabelsFor, exemplarLength, MAX_EXEMPLAR_LABEL_CHARS } from './exemplar.ts';
+import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
+import { checkLabels, uniformLabels } from './label-values.ts';
+import type { CheckedLabels } from './label-values.ts';
+import { resolveRegistryOptions } from './registry-options.ts';
+import type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './registry-options.ts';
+import { OVERFLOW_LABEL_VALUE, SeriesGuard } from './series-guard.ts';
+import type { TenantLabelPolicy } from './tenant-label-policy.ts';
+import { mirrorIntoText } from './text-mirror.ts';
+import { WarnOnce } from './warn-once.ts';
 
 /** The two exposition formats a registry renders. */
 export type MetricsFormat = 'prometheus' | 'openmetrics';
@@ -19,6 +29,11 @@ export type MetricsFormat = 'prometheus' | 'openmetrics';
  * OpenMetrics registry of the Prometheus client (the only kind that keeps
  * exemplars) and are mirrored into a classic-text registry, which renders
  * the same values without exemplars.
+ *
+ * Instruments never throw: an observation with bad labels or a bad value is
+ * dropped and reported once per metric through `diag`. Each metric keeps at
+ * most `maxSeriesPerMetric` label sets; later new ones are folded into one
+ * overflow series and counted.
  */
 export interface MetricsRegistry {
   counter<L extends string>(definition: CounterDefinition<L>): CounterInstrument<L>;
@@ -31,11 +46,20 @@ export interface MetricsRegistry {
   render(format: MetricsFormat): Promise<string>;
   /** The `Content-Type` header value for `format`. */
   contentType(format: MetricsFormat): OpenMetricsContentType | PrometheusContentType;
+  /** The policy for the `tenant_id` label of HTTP and messaging metrics; instrumentation calls `labelFor`. */
+  readonly tenantLabels: TenantLabelPolicy;
+  /** The resolved options this registry runs with. */
+  readonly config: ResolvedMetricsRegistryConfig;
 }
 
-/** Creates an empty registry. Nothing global is touched. */
-export function createMetricsRegistry(): MetricsRegistry {
-  return new PrometheusMetricsRegistry();
+/**
+ * Creates an empty registry (plus, unless `defaultMetrics: false`, the
+ * process and Node.js runtime metrics). Nothing global is touched.
+ *
+ * @throws {InvalidConfigError} when an option is invalid.
+ */
+export function createMetricsRegistry(options: MetricsRegistryOptions = {}): MetricsRegistry {
+  return new PrometheusMetricsRegistry(resolveRegistryOptions(options));
 }
 
 type AnyInstrument = CounterInstrument<string> | GaugeInstrument<string> | HistogramInstrument<string>;
@@ -45,28 +69,57 @@ interface Collector {
   run(): void | Promise<void>;
 }
 
+/**
+ * The metrics about the registry itself. Their labels name metrics, a
+ * bounded set, so they bypass the series cap (an overflow of the overflow
+ * counter would otherwise count itself).
+ */
+const SELF_METRICS: ReadonlySet<MetricDefinition> = new Set([
+  catalogue.metricsSeriesOverflow,
+  catalogue.metricsCollectorErrors,
+  catalogue.metricsScrapeErrors,
+]);
+
 class PrometheusMetricsRegistry implements MetricsRegistry {
+  readonly config: ResolvedMetricsRegistryConfig;
+  readonly tenantLabels: TenantLabelPolicy;
   readonly #openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   readonly #text = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
   readonly #instruments = new Map<string, { definition: MetricDefinition; instrument: AnyInstrument }>();
   readonly #collectors = new Set<Collector>();
-  readonly #collectorErrors = this.counter(catalogue.metricsCollectorErrors);
+  readonly #warnings = new WarnOnce();
+  readonly #overflow: CounterInstrument<'metric'>;
+  readonly #collectorErrors: CounterInstrument<'metric'>;
+
+  constructor(config: ResolvedMetricsRegistryConfig) {
+    this.config = config;
+    this.tenantLabels = config.tenantLabelPolicy;
+    this.#overflow = this.counter(catalogue.metricsSeriesOverflow);
+    this.#collectorErrors = this.counter(catalogue.metricsCollectorErrors);
+    if (config.defaultMetrics) addDefaultMetrics(this.#openMetrics, this.#text);
+  }
 
   counter<L extends string>(definition: CounterDefinition<L>): CounterInstrument<L> {
     return this.#getOrCreate(definition, () => {
       const metric = this.#register(new Counter<string>(this.#configOf(definition)));
-      return { inc: (labels, value) => metric.inc(labels, value) } satisfies CounterInstrument<L>;
+      const series = this.#series(definition);
+      return {
+        inc: (labels, value = 1) => {
+          series.record(labels, value, isCount, (checked) => metric.inc(checked, value));
+        },
+      } satisfies CounterInstrument<L>;
     });
   }
 
   gauge<L extends string>(definition: GaugeDefinition<L>): GaugeInstrument<L> {
     return this.#getOrCreate(definition, () => {
       const metric = this.#register(new Gauge<string>(this.#configOf(definition)));
+      const series = this.#series(definition);
       const instrument: GaugeInstrument<L> = {
-        set: (labels, value) => metric.set(labels, value),
-        inc: (labels, value) => metric.inc(labels, value),
-        dec: (labels, value) => metric.dec(labels, value),
-        remove: (labels) => metric.remove(labels),
+        set: (labels, value) => series.record(labels, value, Number.isFinite, (checked) => metric.set(checked, value)),
+        inc: (labels, value = 1) => series.record(labels, value, Number.isFinite, (checked) => metric.inc(checked, value)),
+        dec: (labels, value = 1) => series.record(labels, value, Number.isFinite, (checked) => metric.dec(checked, value)),
+        remove: (labels) => series.remove(labels, (checked) => metric.remove(checked)),
         addCollector: (collect) => {
           const collector: Collector = { metric: definition.name, run: () => collect(instrument) };
           this.#collectors.add(collector);
@@ -84,10 +137,13 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
       const metric = this.#register(
         new Histogram<string>({ ...this.#configOf(definition), buckets: [...definition.buckets], enableExemplars: true }),
       );
+      const series = this.#series(definition);
       return {
         observe: (labels, value, context) => {
-          const exemplarLabels = exemplarFor(context ?? otelContext.active());
-          metric.observe(exemplarLabels ? { value, labels, exemplarLabels } : { value, labels });
+          series.record(labels, value, Number.isFinite, (checked) => {
+            const exemplarLabels = this.#exemplarFor(definition.name, context);
+            metric.observe(exemplarLabels ? { value, labels: checked, exemplarLabels } : { value, labels: checked });
+          });
         },
       } satisfies HistogramInstrument<L>;
     });
@@ -108,11 +164,27 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
         try {
           await collector.run();
         } catch (error) {
-          diag.warn(`sightline: a collector of ${collector.metric} failed and was skipped`, error);
+          this.#warnings.warn(collector.metric, 'a scrape-time collector failed and was skipped', error);
           this.#collectorErrors.inc({ metric: collector.metric });
         }
       }),
     );
+  }
+
+  /** The exemplar labels for an observation, or undefined when there is no sampled span or they do not fit. */
+  #exemplarFor(metric: string, context: Context | undefined): Record<string, string> | undefined {
+    const labels = exemplarLabelsFor(context ?? otelContext.active());
+    if (labels === undefined || exemplarLength(labels) <= MAX_EXEMPLAR_LABEL_CHARS) return labels;
+    this.#warnings.warn(
+      metric,
+      `an exemplar of ${exemplarLength(labels)} characters exceeds the OpenMetrics limit of ${MAX_EXEMPLAR_LABEL_CHARS} and was dropped (the observation was kept)`,
+    );
+    return undefined;
+  }
+
+  #series(definition: MetricDefinition): SeriesRecorder {
+    const guard = SELF_METRICS.has(definition) ? undefined : new SeriesGuard(this.config.maxSeriesPerMetric);
+    return new SeriesRecorder(definition, guard, this.#warnings, () => this.#overflow.inc({ metric: definition.name }));
   }
 
   #configOf(definition: MetricDefinition) {
@@ -124,9 +196,8 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
     };
   }
 
-  /** The metric is created in the OpenMetrics registry; this mirrors it into the text one. */
   #register<M extends Counter<string> | Gauge<string> | Histogram<string>>(metric: M): M {
-    this.#text.registerMetric(metric);
+    mirrorIntoText(this.#text, metric as unknown as Parameters<typeof mirrorIntoText>[1]);
     return metric;
   }
 
@@ -142,9 +213,67 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   }
 }
 
-/** Trace and span id of the sampled span in `context`, as exemplar labels. */
-function exemplarFor(context: Context): LabelValues<string> | undefined {
-  const spanContext = trace.getSpanContext(context);
-  if (!spanContext || (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return undefined;
-  return { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+function isCount(value: number): boolean {
+  return Number.isFinite(value) && value >= 0;
+}
+
+/**
+ * The run-time path of one metric: checks labels and value, applies the
+ * series cap, and calls the Prometheus client, so that nothing a caller
+ * passes can throw into the application.
+ */
+class SeriesRecorder {
+  readonly #definition: MetricDefinition;
+  readonly #guard: SeriesGuard | undefined;
+  readonly #warnings: WarnOnce;
+  readonly #onOverflow: () => void;
+  readonly #overflowLabels: CheckedLabels;
+
+  constructor(definition: MetricDefinition, guard: SeriesGuard | undefined, warnings: WarnOnce, onOverflow: () => void) {
+    this.#definition = definition;
+    this.#guard = guard;
+    this.#warnings = warnings;
+    this.#onOverflow = onOverflow;
+    this.#overflowLabels = uniformLabels(definition.labelNames, OVERFLOW_LABEL_VALUE);
+  }
+
+  record(labels: unknown, value: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels) => void): void {
+    try {
+      if (typeof value !== 'number' || !validValue(value)) {
+        this.#drop(`value ${String(value)} is not valid for a ${this.#definition.type}`);
+        return;
+      }
+      const checked = checkLabels(this.#definition.labelNames, labels);
+      if (!checked.ok) {
+        this.#drop(checked.problem);
+        return;
+      }
+      if (this.#guard === undefined || this.#guard.admit(checked.key)) {
+        apply(checked.labels);
+      } else {
+        apply(this.#overflowLabels);
+        this.#onOverflow();
+      }
+    } catch (error) {
+      this.#drop('the Prometheus client refused an observation', error);
+    }
+  }
+
+  remove(labels: unknown, apply: (labels: CheckedLabels) => void): void {
+    try {
+      const checked = checkLabels(this.#definition.labelNames, labels);
+      if (!checked.ok) {
+        this.#drop(checked.problem);
+        return;
+      }
+      apply(checked.labels);
+      this.#guard?.release(checked.key);
+    } catch (error) {
+      this.#drop('the Prometheus client refused to remove a series', error);
+    }
+  }
+
+  #drop(problem: string, detail?: unknown): void {
+    this.#warnings.warn(this.#definition.name, `${problem}; the observation was dropped`, detail);
+  }
 }

@@ -15,6 +15,11 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createBaggagePropagator } from '../context/baggage-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
+import { startMetricsServer } from '../metrics/metrics-server.ts';
+import type { MetricsServer } from '../metrics/metrics-server.ts';
+import { createMetricsRegistry } from '../metrics/registry.ts';
+import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
+import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
 import { resolveTelemetryConfig } from './config/resolve.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
@@ -82,10 +87,18 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
   const disableInstrumentations = (): void => {
     for (const instrumentation of instrumentations) instrumentation.disable();
   };
+  let metricsServer: MetricsServer | undefined;
   try {
     const exporter = await createSpanExporter(config.traces);
+    const metrics = createMetricsRegistry();
+    if (config.metrics.exporter === 'prometheus') {
+      metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port });
+    }
     const spanStats = new SpanStatsMeterProvider();
-    const spanProcessors: SpanProcessor[] = [new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds })];
+    const spanProcessors: SpanProcessor[] = [
+      new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds }),
+      new SpanMetricsProcessor(metrics),
+    ];
     if (exporter !== undefined) {
       spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: spanStats }));
     }
@@ -104,18 +117,23 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       shutdownProvider: () => provider.shutdown(),
       flushProvider: () => provider.forceFlush(),
       stats: () => spanStats.stats(),
+      metrics,
+      metricsUrl: metricsServer?.url,
       unregister: () => {
+        void metricsServer?.close();
         hooks.remove();
         unloadInstrumentations();
         unregisterGlobals();
         release();
       },
     });
+    registerTelemetryMetrics(metrics, telemetry);
     const hooks = installProcessHooks(() => telemetry.shutdown(), config.shutdown.handleSignals);
     diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
     return telemetry;
   } catch (error) {
     disableInstrumentations();
+    await metricsServer?.close();
     throw error;
   }
 }

@@ -4,6 +4,8 @@
  * classes stay internal; callers see the {@link Telemetry} interface.
  */
 import { diag } from '@opentelemetry/api';
+import { createMetricsRegistry } from '../metrics/registry.ts';
+import type { MetricsRegistry } from '../metrics/registry.ts';
 import type { ResolvedTelemetryConfig } from './config/types.ts';
 import type { TelemetrySpanStats } from './span-stats.ts';
 
@@ -11,6 +13,15 @@ import type { TelemetrySpanStats } from './span-stats.ts';
 export interface Telemetry extends AsyncDisposable {
   /** The resolved, frozen configuration telemetry runs with. */
   readonly config: ResolvedTelemetryConfig;
+  /**
+   * The metrics registry: span metrics and the span pipeline's self-metrics
+   * are in it, the metrics server (when `metrics.exporter` is `prometheus`)
+   * serves it, and the application can add catalogue instruments or mount
+   * `createMetricsHandler(telemetry.metrics)` on its own server.
+   */
+  readonly metrics: MetricsRegistry;
+  /** The scrape URL of the metrics server, when `metrics.exporter` is `prometheus`; otherwise undefined. */
+  readonly metricsUrl: string | undefined;
   /**
    * Exports every pending span, waiting at most `config.shutdown.timeoutMillis`,
    * then stops: instrumentations are disabled and the global tracer provider,
@@ -29,6 +40,9 @@ const NO_SPANS: TelemetrySpanStats = Object.freeze({ exported: 0, dropped: 0, fa
 /** The handle of disabled telemetry: nothing was started, so there is nothing to flush or stop. */
 export class DisabledTelemetry implements Telemetry {
   readonly config: ResolvedTelemetryConfig;
+  /** An empty registry (no runtime metrics), so code that records metrics runs unchanged. */
+  readonly metrics: MetricsRegistry = createMetricsRegistry({ defaultMetrics: false });
+  readonly metricsUrl: string | undefined = undefined;
 
   constructor(config: ResolvedTelemetryConfig) {
     this.config = config;
@@ -60,6 +74,8 @@ export interface TelemetryPipeline {
   /** Removes everything registered globally (instrumentations, globals, process hooks). Never throws. */
   readonly unregister: () => void;
   readonly stats: () => TelemetrySpanStats;
+  readonly metrics: MetricsRegistry;
+  readonly metricsUrl: string | undefined;
 }
 
 /** The handle of running telemetry. */
@@ -71,6 +87,14 @@ export class RunningTelemetry implements Telemetry {
   constructor(config: ResolvedTelemetryConfig, pipeline: TelemetryPipeline) {
     this.config = config;
     this.#pipeline = pipeline;
+  }
+
+  get metrics(): MetricsRegistry {
+    return this.#pipeline.metrics;
+  }
+
+  get metricsUrl(): string | undefined {
+    return this.#pipeline.metricsUrl;
   }
 
   shutdown(): Promise<void> {

@@ -188,7 +188,12 @@ export interface ShutdownOptions {
 
 /** Metrics exposure options. */
 export interface MetricsOptions {
-  /** Env: `OTEL_METRICS_EXPORTER`. Default: `none`: the scrape endpoint opens only when asked for. */
+  /**
+   * `prometheus` starts the metrics server (`/metrics` on host:port) with the
+   * telemetry; `none` starts no server (mount `createMetricsHandler(telemetry.metrics)`
+   * yourself). Env: `OTEL_METRICS_EXPORTER`. Default: `none`, so nothing
+   * listens unless asked for.
+   */
   readonly exporter?: MetricsExporter | undefined;
   /** Address the scrape endpoint listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. Default: `0.0.0.0`. */
   readonly host?: string | undefined;

@@ -1,0 +1,69 @@
+/**
+ * Examples for docs/metrics.md. Type-checked with the rest of the repository.
+ */
+import { createServer } from 'node:http';
+import express from 'express';
+import {
+  catalogue,
+  createMetricsHandler,
+  createMetricsRegistry,
+  registerTelemetryMetrics,
+  SpanMetricsProcessor,
+  startMetricsServer,
+  startTelemetry,
+  tenantLabels,
+} from 'sightline';
+
+export async function standaloneServer(): Promise<void> {
+  // One registry per process: the default runtime metrics are process-wide.
+  const registry = createMetricsRegistry({
+    maxSeriesPerMetric: 2000,
+    tenantLabelPolicy: tenantLabels.topK(20),
+  });
+
+  // Host and port default to OTEL_EXPORTER_PROMETHEUS_HOST / _PORT, else 0.0.0.0:9464.
+  await using server = await startMetricsServer(registry, { bearerToken: process.env['METRICS_TOKEN'] });
+  console.log(`scrape ${server.url}`);
+
+  const cacheRequests = registry.counter(catalogue.cacheRequests);
+  cacheRequests.inc({ cache: 'products', result: 'hit' });
+}
+
+export function mountedHandler(): void {
+  const registry = createMetricsRegistry();
+  const metrics = createMetricsHandler(registry, { bearerToken: 's3cret' });
+
+  // node:http
+  createServer((req, res) => {
+    if (req.url === '/metrics') metrics(req, res);
+    else res.end('hello');
+  }).listen(8080);
+
+  // Express (Fastify: `(request, reply) => metrics(request.raw, reply.raw)`)
+  const app = express();
+  app.get('/metrics', (req, res) => metrics(req, res));
+  app.listen(8081);
+}
+
+export async function withTelemetry(): Promise<void> {
+  // With OTEL_METRICS_EXPORTER=prometheus (or metrics.exporter below) this also
+  // starts the metrics server; span metrics and self-metrics are already in telemetry.metrics.
+  const telemetry = await startTelemetry({ serviceName: 'orders', metrics: { exporter: 'prometheus', port: 9464 } });
+  telemetry.metrics.histogram(catalogue.eventLag).observe(
+    { messaging_destination_name: 'order.created', messaging_consumer_group_name: 'billing' },
+    0.8,
+  );
+  await telemetry.shutdown();
+}
+
+export function byHand(): SpanMetricsProcessor {
+  // Without startTelemetry: wire span metrics and self-metrics yourself.
+  const registry = createMetricsRegistry({ defaultMetrics: false });
+  registerTelemetryMetrics(registry, { stats: () => ({ exported: 0, dropped: 0, failed: 0, queueSize: 0 }) });
+  return new SpanMetricsProcessor(registry); // pass to new TracerProvider({ spanProcessors: [...] })
+}
+
+export function tenantLabelValue(tenantId: string | undefined): string {
+  const registry = createMetricsRegistry({ tenantLabelPolicy: tenantLabels.allowList(['acme', 'globex']) });
+  return registry.tenantLabels.labelFor(tenantId); // 'acme', 'globex', 'other', or '' without a tenant
+}

@@ -1,0 +1,112 @@
+/**
+ * The framework-neutral part of the HTTP server middleware. An adapter calls
+ * {@link HttpServerInstrumentation.start} when a request arrives, runs the
+ * rest of the request in the returned context, and calls `end` once the
+ * response is finished or the connection closed. `start` counts the request
+ * as active and resolves its tenant; `end` (effective once) records
+ * `http_server_request_duration_seconds`, decrements
+ * `http_server_active_requests` and names the server span after the route.
+ */
+import { context as otelContext, diag, trace } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { tenantFromContext } from '../../context/tenant-context.ts';
+import { catalogue } from '../../metrics/catalogue.ts';
+import type { RequestIdInput } from './id-source.ts';
+import { normalizeMethod, OTHER_METHOD } from './method.ts';
+import type { ResolvedHttpServerConfig } from './options.ts';
+import { RequestTenantResolver } from './request-tenant.ts';
+
+/** What the core needs to know about an incoming request. */
+export interface ServerRequestInput<Req> extends RequestIdInput<Req> {
+  /** The request method as received. */
+  readonly method: string | undefined;
+  /** The request path without query string, matched against `ignorePaths`. */
+  readonly path: string;
+}
+
+/** How a request ended. */
+export interface ServerRequestOutcome {
+  /** The matched route template (`/orders/:id`), or `undefined` when no route matched. */
+  readonly route: string | undefined;
+  /** The response status code, or `undefined` when none was sent (the client went away first). */
+  readonly statusCode: number | undefined;
+}
+
+/** One measured request. */
+export interface ServerRequestScope {
+  /** The context to run the rest of the request in: the server span plus the request's tenant. */
+  readonly context: Context;
+  /** Records the request. Only the first call has an effect. */
+  end(outcome: ServerRequestOutcome): void;
+}
+
+/** Measures requests for one adapter instance. */
+export interface HttpServerInstrumentation<Req> {
+  /** Starts measuring a request in the active context; `undefined` when its path is ignored. */
+  start(input: ServerRequestInput<Req>): ServerRequestScope | undefined;
+}
+
+/** Creates the request measurement for an adapter from its resolved config. */
+export function createHttpServerInstrumentation<Req>(
+  config: ResolvedHttpServerConfig<Req>,
+): HttpServerInstrumentation<Req> {
+  const duration = config.registry.histogram(catalogue.httpServerRequestDuration);
+  const active = config.registry.gauge(catalogue.httpServerActiveRequests);
+  const tenants = new RequestTenantResolver(
+    config.tenant,
+    config.user,
+    config.registry.counter(catalogue.httpServerInvalidIds),
+  );
+  const ignored = (path: string): boolean =>
+    config.ignorePaths.some((pattern) => (typeof pattern === 'string' ? pattern === path : pattern.test(path)));
+
+  return {
+    start(input) {
+      if (ignored(input.path)) return undefined;
+      const method = normalizeMethod(input.method);
+      const started = performance.now();
+      const parent = otelContext.active();
+      const span = trace.getSpan(parent);
+      active.inc({ http_request_method: method });
+      let requestContext = parent;
+      try {
+        requestContext = tenants.contextFor(parent, input);
+      } catch (error) {
+        diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
+      }
+      let ended = false;
+
+      return {
+        context: requestContext,
+        end(outcome) {
+          if (ended) return;
+          ended = true;
+          active.dec({ http_request_method: method });
+          try {
+            const route = outcome.route ?? config.unmatchedRoute;
+            duration.observe(
+              {
+                http_request_method: method,
+                http_route: route,
+                http_response_status_code: outcome.statusCode ?? '',
+                tenant_id: config.registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
+              },
+              (performance.now() - started) / 1000,
+              requestContext,
+            );
+            if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
+          } catch (error) {
+            diag.warn('sightline: could not record an HTTP request', error);
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Sets `http.route` and renames the span `METHOD route` (`HTTP route` for unknown methods), while it is open. */
+function nameServerSpan(span: Span, method: string, route: string): void {
+  if (!span.isRecording()) return;
+  span.setAttribute('http.route', route);
+  span.updateName(`${method === OTHER_METHOD ? 'HTTP' : method} ${route}`);
+}

@@ -1,0 +1,79 @@
+/**
+ * `sightline/hono`: Hono middleware (`app.use(sightlineHono({ registry }))`,
+ * registered before the routes). The route template is the path of the
+ * route that handled the request; a request only `use()` middleware saw
+ * (Hono's not-found handler answered) is `unmatched`. On `@hono/node-server`
+ * the request is recorded when the Node.js response finishes or the
+ * connection closes; elsewhere when the handler chain returns.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { context as otelContext } from '@opentelemetry/api';
+import { endWithResponse } from '../core/node-response.ts';
+import { resolveHttpServerOptions } from '../core/options.ts';
+import type { HttpServerOptions } from '../core/options.ts';
+import { createHttpServerInstrumentation } from '../core/server-request.ts';
+import type { ServerRequestInput } from '../core/server-request.ts';
+
+/**
+ * Options of {@link sightlineHono}. Id source functions receive the Hono
+ * `Context`; default claims are `c.get('jwtPayload')` (as `hono/jwt` sets it).
+ */
+export type HonoOptions = HttpServerOptions<Context>;
+
+/**
+ * Creates the middleware.
+ *
+ * @throws {InvalidHttpOptionsError} when an option is unusable.
+ */
+export function sightlineHono(options: HonoOptions): MiddlewareHandler {
+  const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
+  return async (c, next) => {
+    const scope = instrumentation.start(honoRequestInput(c));
+    if (scope === undefined) return next();
+    const ownIndex = c.req.routeIndex;
+    const route = (): string | undefined => routeOf(c, ownIndex);
+    const outgoing = nodeResponseOf(c);
+    if (outgoing !== undefined) endWithResponse(outgoing, scope, route);
+    try {
+      await otelContext.with(scope.context, next);
+    } finally {
+      if (outgoing === undefined) scope.end({ route: route(), statusCode: c.res.status });
+    }
+  };
+}
+
+/**
+ * The path of the last route that ran, unless only this middleware or other
+ * `use()` middleware (`ALL` on a wildcard path) did.
+ */
+function routeOf(c: Context, ownIndex: number): string | undefined {
+  const index = c.req.routeIndex;
+  if (index === ownIndex) return undefined;
+  const last = matchedRoutes(c)[index];
+  if (last === undefined) return undefined;
+  if (last.method === 'ALL' && last.path.endsWith('*')) return undefined;
+  return last.path;
+}
+
+/** The `ServerResponse` `@hono/node-server` passes as `c.env.outgoing`, if any. */
+function nodeResponseOf(c: Context): ServerResponse | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null || !('outgoing' in env)) return undefined;
+  const outgoing = env.outgoing as Partial<ServerResponse> | undefined;
+  return typeof outgoing?.once === 'function' ? (outgoing as ServerResponse) : undefined;
+}
+
+function honoRequestInput(c: Context): ServerRequestInput<Context> {
+  return {
+    request: c,
+    method: c.req.method,
+    path: c.req.path,
+    header: (name) => c.req.header(name),
+    defaultClaims: () => (c.get as (key: string) => unknown)('jwtPayload'),
+  };
+}
+
+export type { HttpServerOptions } from '../core/options.ts';
+export type { IdSource, HeaderIdSource, ClaimIdSource, FunctionIdSource } from '../core/id-source.ts';

@@ -1,0 +1,90 @@
+/**
+ * Span metrics without a Collector: a span processor that turns every
+ * finished span into `sightline_span_duration_seconds` (count and duration
+ * by span name, kind, status and module) and every span with status ERROR
+ * into `sightline_errors_total` (by module and error type). Span names are
+ * meant to be low-cardinality; the registry's series cap folds the rest.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_APP_MODULE } from '../tracing/attributes.ts';
+import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
+import { catalogue } from './catalogue.ts';
+import type { CounterInstrument, HistogramInstrument } from './instruments.ts';
+import type { MetricsRegistry } from './registry.ts';
+
+const KIND_NAMES: Readonly<Record<SpanKind, string>> = {
+  [SpanKind.INTERNAL]: 'internal',
+  [SpanKind.SERVER]: 'server',
+  [SpanKind.CLIENT]: 'client',
+  [SpanKind.PRODUCER]: 'producer',
+  [SpanKind.CONSUMER]: 'consumer',
+};
+
+const STATUS_NAMES: Readonly<Record<SpanStatusCode, string>> = {
+  [SpanStatusCode.UNSET]: 'unset',
+  [SpanStatusCode.OK]: 'ok',
+  [SpanStatusCode.ERROR]: 'error',
+};
+
+/**
+ * Feeds span metrics into a registry. Add it to the tracer provider's span
+ * processors (`startTelemetry` does so when metrics are on). The duration
+ * observation carries the span itself as its exemplar when it is sampled.
+ * It holds no state: `forceFlush` and `shutdown` have nothing to do.
+ */
+export class SpanMetricsProcessor implements SpanProcessor {
+  readonly #duration: HistogramInstrument<'span_name' | 'span_kind' | 'status_code' | 'module'>;
+  readonly #errors: CounterInstrument<'module' | 'error_type'>;
+
+  constructor(registry: MetricsRegistry) {
+    this.#duration = registry.histogram(catalogue.spanDuration);
+    this.#errors = registry.counter(catalogue.errors);
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    const module = stringOf(span.attributes[ATTR_APP_MODULE]) ?? '';
+    const [seconds, nanos] = span.duration;
+    this.#duration.observe(
+      {
+        span_name: span.name,
+        span_kind: KIND_NAMES[span.kind] ?? 'internal',
+        status_code: STATUS_NAMES[span.status.code] ?? 'unset',
+        module,
+      },
+      seconds + nanos / 1e9,
+      trace.setSpanContext(ROOT_CONTEXT, span.spanContext()),
+    );
+    if (span.status.code === SpanStatusCode.ERROR) {
+      this.#errors.inc({ module, error_type: errorTypeOf(span) });
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** `error.type` of the span, else the type of its first exception event, else `_OTHER`. */
+function errorTypeOf(span: ReadableSpan): string {
+  const fromAttribute = stringOf(span.attributes[ATTR_ERROR_TYPE]);
+  if (fromAttribute !== undefined && fromAttribute !== '') return fromAttribute;
+  for (const event of span.events) {
+    if (event.name !== 'exception') continue;
+    const fromEvent = stringOf(event.attributes?.[ATTR_EXCEPTION_TYPE]);
+    if (fromEvent !== undefined && fromEvent !== '') return fromEvent;
+  }
+  return ERROR_TYPE_VALUE_OTHER;
+}
+
+function stringOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}

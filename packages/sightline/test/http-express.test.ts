@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { it } from 'node:test';
+import express from 'express';
+import { createMetricsRegistry } from 'sightline';
+import { sightlineExpress } from 'sightline/express';
+import { baseUrlOf, closeServer, parseExposition, waitFor } from './support/http-server-harness.ts';
+import { describeHttpAdapter } from './support/http-scenarios.ts';
+
+describeHttpAdapter('Express', async (registry, routes) => {
+  const app = express();
+  app.use(sightlineExpress({ registry, user: { header: 'x-user-id' } }));
+  const orders = express.Router();
+  orders.get('/:id', (request, response) => {
+    response.json(routes.order(request.params.id));
+  });
+  app.use('/orders', orders);
+  app.get('/boom', () => routes.boom());
+  app.get('/slow', async (_request, response) => {
+    await routes.slow();
+    response.send('late');
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: baseUrlOf(server), close: () => closeServer(server) };
+});
+
+it('keeps the mount path of a nested router when its route fails', async (t) => {
+  const registry = createMetricsRegistry();
+  const app = express();
+  app.use(sightlineExpress({ registry }));
+  const api = express.Router();
+  api.get('/orders/:id/fail', () => {
+    throw new Error('fails');
+  });
+  app.use('/api', api);
+  app.use((_error: unknown, _request: express.Request, response: express.Response, _next: express.NextFunction) => {
+    response.status(503).end();
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => closeServer(server));
+
+  const response = await fetch(`${baseUrlOf(server)}/api/orders/9/fail`);
+  assert.equal(response.status, 503);
+  await response.arrayBuffer();
+  const samples = await waitFor('the failed request to be recorded', async () => {
+    const found = parseExposition(await registry.render('prometheus')).filter(
+      (s) => s.name === 'http_server_request_duration_seconds_count',
+    );
+    return found.length > 0 ? found : undefined;
+  });
+  assert.deepEqual(
+    samples.map((s) => [s.labels['http_route'], s.labels['http_response_status_code']]),
+    [['/api/orders/:id/fail', '503']],
+  );
+});

@@ -1,0 +1,197 @@
+/**
+ * The behaviour every HTTP adapter must show, run against a real server of
+ * each framework (one test file per framework calls
+ * {@link describeHttpAdapter} with a function that starts its app).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { trace } from '@opentelemetry/api';
+import { createMetricsRegistry, tryGetTenantContext } from 'sightline';
+import type { MetricsRegistry } from 'sightline';
+import { parseExposition, startHttpTracing, waitFor } from './http-server-harness.ts';
+import type { HttpTracing, Sample } from './http-server-harness.ts';
+
+/** What the handlers of the app under test do; each framework maps its routes onto these. */
+export interface TestRoutes {
+  /** GET /orders/:id — creates the span `orders.load` and answers with the tenant it sees. */
+  order(id: string): { readonly id: string; readonly tenant: string | null; readonly user: string | null };
+  /** GET /boom — throws. */
+  boom(): never;
+  /** GET /slow — waits until the test releases it, then the app answers 200. */
+  slow(): Promise<void>;
+}
+
+/** A started app. */
+export interface AppUnderTest {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the framework's app on port 0 with the Sightline adapter mounted
+ * with `{ registry, user: { header: 'x-user-id' } }` and the routes above.
+ */
+export type StartApp = (registry: MetricsRegistry, routes: TestRoutes) => Promise<AppUnderTest>;
+
+const DURATION = 'http_server_request_duration_seconds_count';
+const ACTIVE = 'http_server_active_requests';
+
+function createRoutes() {
+  let arrive: () => void = () => {};
+  let release: () => void = () => {};
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const routes: TestRoutes = {
+    order(id) {
+      const span = trace.getTracer('test').startSpan('orders.load');
+      span.end();
+      const tenant = tryGetTenantContext();
+      return { id, tenant: tenant?.tenantId ?? null, user: tenant?.userId ?? null };
+    },
+    boom() {
+      throw new Error('boom');
+    },
+    async slow() {
+      arrive();
+      await released;
+    },
+  };
+  return { routes, arrived, release };
+}
+
+async function scrape(registry: MetricsRegistry): Promise<Sample[]> {
+  return parseExposition(await registry.render('prometheus'));
+}
+
+function find(samples: Sample[], name: string, labels: Record<string, string>): Sample | undefined {
+  return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+/** Polls the registry until `name{labels}` has `value`. */
+async function waitForSample(registry: MetricsRegistry, name: string, labels: Record<string, string>, value: number) {
+  return waitFor(`${name}${JSON.stringify(labels)} == ${value}`, async () => {
+    const sample = find(await scrape(registry), name, labels);
+    return sample?.value === value ? sample : undefined;
+  });
+}
+
+/** Defines the shared tests for one adapter. */
+export function describeHttpAdapter(framework: string, start: StartApp): void {
+  describe(`${framework} middleware`, () => {
+    let tracing: HttpTracing;
+    before(() => {
+      tracing = startHttpTracing();
+    });
+    after(() => tracing.close());
+
+    async function startApp(t: { after(fn: () => Promise<void>): void }) {
+      tracing.exporter.reset();
+      tracing.diagMessages.length = 0;
+      const registry = createMetricsRegistry();
+      const { routes, arrived, release } = createRoutes();
+      const app = await start(registry, routes);
+      t.after(async () => {
+        release();
+        await app.close();
+      });
+      return { registry, app, arrived, release };
+    }
+
+    it('labels by route template and status, renames the server span and puts the tenant into context', async (t) => {
+      const { registry, app } = await startApp(t);
+
+      const ok = await fetch(`${app.url}/orders/42?expand=lines`, { headers: { 'x-tenant-id': 'acme', 'x-user-id': 'u-7' } });
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { id: '42', tenant: 'acme', user: 'u-7' });
+      assert.equal((await fetch(`${app.url}/no/such/path/123`)).status, 404);
+      assert.equal((await fetch(`${app.url}/boom`)).status, 500);
+
+      await waitForSample(registry, DURATION, { http_route: '/orders/:id', http_response_status_code: '200', http_request_method: 'GET' }, 1);
+      await waitForSample(registry, DURATION, { http_route: 'unmatched', http_response_status_code: '404' }, 1);
+      await waitForSample(registry, DURATION, { http_route: '/boom', http_response_status_code: '500' }, 1);
+      await waitForSample(registry, ACTIVE, { http_request_method: 'GET' }, 0);
+      const samples = await scrape(registry);
+      assert.equal(samples.filter((s) => s.name === DURATION).length, 3);
+      assert.ok(samples.every((s) => !JSON.stringify(s.labels).includes('42') && !JSON.stringify(s.labels).includes('/no/')));
+      assert.ok(samples.filter((s) => s.name === DURATION).every((s) => s.labels['tenant_id'] === undefined || s.labels['tenant_id'] === ''));
+
+      const servers = await waitFor('three server spans', () => {
+        const spans = tracing.serverSpans();
+        return spans.length === 3 ? spans : undefined;
+      });
+      const orderSpan = servers.find((s) => s.name === 'GET /orders/:id');
+      assert.ok(orderSpan, `server spans: ${servers.map((s) => s.name).join(', ')}`);
+      assert.equal(orderSpan.attributes['http.route'], '/orders/:id');
+      const load = tracing.span('orders.load');
+      assert.equal(load.parentSpanContext?.spanId, orderSpan.spanContext().spanId);
+      assert.equal(load.attributes['tenant.id'], 'acme');
+      assert.equal(load.attributes['user.id'], 'u-7');
+      assert.ok(servers.some((s) => s.name === 'GET /boom' && s.attributes['http.route'] === '/boom'));
+      const unmatched = servers.find((s) => s.attributes['http.response.status_code'] === 404);
+      assert.equal(unmatched?.name, 'GET');
+      assert.equal(unmatched.attributes['http.route'], undefined);
+      assert.deepEqual(tracing.problems(), []);
+    });
+
+    it('keeps a tenant from upstream baggage and ignores (and counts) an invalid tenant header', async (t) => {
+      const { registry, app } = await startApp(t);
+
+      const upstream = await fetch(`${app.url}/orders/1`, { headers: { baggage: 'tenant.id=globex' } });
+      assert.deepEqual(await upstream.json(), { id: '1', tenant: 'globex', user: null });
+      const overridden = await fetch(`${app.url}/orders/2`, { headers: { baggage: 'tenant.id=globex', 'x-tenant-id': 'acme' } });
+      assert.deepEqual(await overridden.json(), { id: '2', tenant: 'acme', user: null });
+      const invalid = await fetch(`${app.url}/orders/3`, { headers: { 'x-tenant-id': 'not a tenant;drop' } });
+      assert.equal(invalid.status, 200);
+      assert.deepEqual(await invalid.json(), { id: '3', tenant: null, user: null });
+
+      const counted = find(await scrape(registry), 'sightline_http_invalid_ids_total', { field: 'tenant_id' });
+      assert.equal(counted?.value, 1);
+      assert.ok(tracing.problems().some((p) => p.message.includes('ignoring the tenant_id')));
+    });
+
+    it('counts a request as active until its client aborts, then back to 0', async (t) => {
+      const { registry, app, arrived, release } = await startApp(t);
+      const abort = new AbortController();
+      const pending = fetch(`${app.url}/slow`, { signal: abort.signal }).catch((error: unknown) => error);
+      await arrived;
+      assert.equal(find(await scrape(registry), ACTIVE, { http_request_method: 'GET' })?.value, 1);
+
+      abort.abort();
+      assert.ok((await pending) instanceof Error);
+      await waitForSample(registry, ACTIVE, { http_request_method: 'GET' }, 0);
+      await waitForSample(registry, DURATION, { http_route: '/slow' }, 1);
+      release();
+
+      assert.equal((await fetch(`${app.url}/orders/5`)).status, 200);
+      await waitForSample(registry, DURATION, { http_route: '/orders/:id' }, 1);
+      assert.equal(find(await scrape(registry), ACTIVE, { http_request_method: 'GET' })?.value, 0);
+    });
+
+    it('keeps one unmatched series under 10,000 requests to random unknown paths', async (t) => {
+      const { registry, app } = await startApp(t);
+      const total = 10_000;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < total) {
+          next += 1;
+          const response = await fetch(`${app.url}/${randomUUID()}/${next}`);
+          await response.arrayBuffer();
+          assert.equal(response.status, 404);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      tracing.exporter.reset();
+
+      await waitForSample(registry, DURATION, { http_route: 'unmatched' }, total);
+      const series = (await scrape(registry)).filter((s) => s.name === DURATION);
+      assert.equal(series.length, 1);
+      assert.deepEqual(series[0]?.labels, {
+        http_request_method: 'GET',
+        http_route: 'unmatched',
+        http_response_status_code: '404',
+        tenant_id: '',
+      });
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Support for the HTTP middleware tests: a real SDK (the tracing harness)
+ * plus OpenTelemetry's node:http instrumentation, which creates the SERVER
+ * spans the middleware renames; a scrape parser; bounded polling.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { SpanKind } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { startTracingHarness } from './tracing-harness.ts';
+import type { TracingHarness } from './tracing-harness.ts';
+
+export interface HttpTracing extends TracingHarness {
+  serverSpans(): ReadableSpan[];
+}
+
+/** Starts the SDK and instruments node:http (patching `http.Server.prototype.emit`, shared with ESM imports). */
+export function startHttpTracing(): HttpTracing {
+  const tracing = startTracingHarness();
+  const instrumentation = new HttpInstrumentation();
+  createRequire(import.meta.url)('node:http');
+  return {
+    ...tracing,
+    serverSpans: () => tracing.spans().filter((span) => span.kind === SpanKind.SERVER),
+    async close() {
+      instrumentation.disable();
+      await tracing.close();
+    },
+  };
+}
+
+/** The base URL of a listening server. */
+export function baseUrlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** Closes a node:http server, dropping idle keep-alive connections. */
+export async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeAllConnections();
+  await closed;
+}
+
+/** One sample line of the classic text format. */
+export interface Sample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** Parses the sample lines of a Prometheus text exposition. */
+export function parseExposition(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+    if (match === null) throw new Error(`unparsable sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[pair[1] as string] = (pair[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: match[1] as string, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** Polls `check` until it returns a value other than `undefined`, for at most `timeoutMs` (default 10 s). */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

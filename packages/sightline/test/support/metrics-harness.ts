@@ -1,0 +1,35 @@
+/** Helpers for metrics tests: a real SDK tracer feeding span metrics, promtool, and scraping over HTTP. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SpanMetricsProcessor } from 'sightline';
+import type { MetricsRegistry } from 'sightline';
+
+const run = promisify(execFile);
+
+/** Fails with promtool's complaints when `exposition` is not valid, lint-clean Prometheus text. */
+export async function promtoolCheck(exposition: string): Promise<void> {
+  const child = run('promtool', ['check', 'metrics']);
+  child.child.stdin?.end(exposition);
+  await child;
+}
+
+/** A tracer provider (not registered globally) whose finished spans feed `registry` and an in-memory exporter. */
+export function spanMetricsProvider(registry: MetricsRegistry): { provider: TracerProvider; exporter: InMemorySpanExporter } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    spanProcessors: [new SpanMetricsProcessor(registry), new SimpleSpanProcessor({ exporter })],
+  });
+  return { provider, exporter };
+}
+
+/** GETs `url` and returns status, headers and body. */
+export async function scrape(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {
+  const response = await fetch(url, { headers });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** Number of series (sample lines) of `metric` in a text exposition. */
+export function seriesCount(exposition: string, metric: string): number {
+  return exposition.split('\n').filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)).length;
+}
