@@ -15,7 +15,6 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createBaggagePropagator } from '../context/baggage-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
-import { startMetricsServer } from '../metrics/metrics-server.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { createMetricsRegistry } from '../metrics/registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
@@ -92,6 +91,9 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
     const exporter = await createSpanExporter(config.traces);
     const metrics = createMetricsRegistry();
     if (config.metrics.exporter === 'prometheus') {
+      // Loaded only now, after the instrumentations exist: importing node:http earlier would
+      // load it before the http instrumentation can patch it for the app.
+      const { startMetricsServer } = await import('../metrics/metrics-server.ts');
       metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port });
     }
     const spanStats = new SpanStatsMeterProvider();
