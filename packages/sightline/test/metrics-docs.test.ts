@@ -8,6 +8,6 @@ describe('docs/metrics.md', () => {
     const doc = await readFile(new URL('../../../docs/metrics.md', import.meta.url), 'utf8');
     const match = /<!-- catalogue:start -->\n([\s\S]*?)\n<!-- catalogue:end -->/.exec(doc);
     assert.ok(match, 'docs/metrics.md has the catalogue markers');
-    assert.equal(match[1], catalogueTable(), 'regenerate the table in docs/metrics.md from catalogueTable()');
+    assert.equal(match[1], catalogueTable(), 'docs/metrics.md is out of date: run `npm run generate`');
   });
 });
