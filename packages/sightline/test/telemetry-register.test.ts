@@ -37,6 +37,7 @@ void describe('--import sightline/register start-up', () => {
   void it('warns once when express was loaded before startTelemetry() in a CommonJS app', async () => {
     await using app = startChildApp('late-start.cjs', { env: {} });
     assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.deepEqual(await app.exited(), { code: 0, signal: null }, 'stderr is complete once the process has exited');
     assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
     assert.match(app.stderr(), /'express' was loaded before telemetry started/);
   });
@@ -44,6 +45,7 @@ void describe('--import sightline/register start-up', () => {
   void it('warns once that an ES module app needs --import sightline/register', async () => {
     await using app = startChildApp('late-start.ts', { env: {} });
     assert.deepEqual(await app.nextMessage(), { started: true });
+    assert.deepEqual(await app.exited(), { code: 0, signal: null }, 'stderr is complete once the process has exited');
     assert.equal(app.stderr().match(/SIGHTLINE_INSTRUMENTATION_LATE/g)?.length, 1, app.stderr());
     assert.match(app.stderr(), /--import sightline\/register/);
   });

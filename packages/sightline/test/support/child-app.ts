@@ -21,7 +21,7 @@ export interface ChildApp extends AsyncDisposable {
   stderr(): string;
   /** The next JSON line written to stdout (bounded wait, default 30 s). */
   nextMessage<T = Record<string, unknown>>(timeoutMillis?: number): Promise<T>;
-  /** Resolves when the process has exited (bounded wait, default 30 s). */
+  /** Resolves when the process has exited and its output is fully read (bounded wait, default 30 s). */
   exited(timeoutMillis?: number): Promise<ChildExit>;
 }
 
@@ -60,7 +60,8 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
   });
   let exit: ChildExit | undefined;
   const exitPromise = new Promise<ChildExit>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after stdout and stderr are fully read.
+    child.once('close', (code, signal) => {
       exit = { code, signal };
       resolve(exit);
     });
