@@ -125,6 +125,7 @@ export function createTrafficFixture(): TrafficFixture {
     }
     const outcome = n % 50 === 2 ? 'retry' : n % 150 === 2 ? 'dead_letter' : 'success';
     m.consumed.inc({ messaging_system: 'nats', ...event, error_type: outcome === 'success' ? '' : 'PaymentDeclined', outcome, tenant_id: '' });
+    if (outcome !== 'success') m.errors.inc({ module: 'billing', error_type: 'PaymentDeclined' });
     m.process.observe({ ...event, error_type: '' }, 0.02, context);
     m.lag.observe(event, 0.05 + (n % 10) * 0.05, context);
     if (n % 90 === 2) m.rejected.inc({ messaging_destination_name: 'order.created', reason: 'malformed' });
