@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { VariableType } from '@grafana/grafana-foundation-sdk/dashboard';
 import { catalogue } from 'sightline/metrics';
 import { generateDashboards, generateRules, parseSloFile, renderRules } from 'sightline-cli';
 import type { RecordingRule } from 'sightline-cli';
@@ -95,8 +96,8 @@ scrape_configs:
   await t.test('every dashboard query returns data with its variables filled in', async (st) => {
     for (const { file, dashboard } of generateDashboards({ service: 'shop' })) {
       for (const variable of dashboard.templating?.list ?? []) {
-        if (variable.type !== 'query') continue;
-        const [, selector, label] = /^label_values\((.+), (\w+)\)$/.exec(String(variable.query)) ?? [];
+        if (variable.type !== VariableType.Query || typeof variable.query !== 'string') continue;
+        const [, selector, label] = /^label_values\((.+), (\w+)\)$/.exec(variable.query) ?? [];
         assert.ok(selector !== undefined && label !== undefined, `${file}: variable ${variable.name} is label_values(selector, label)`);
         const values = await poll(`${file} variable ${variable.name}`, 30_000, async () => {
           const series = await prometheus.api<Record<string, string>[]>(`/api/v1/series?match[]=${encodeURIComponent(fill(selector))}`);

@@ -110,7 +110,7 @@ type StringOptions = Record<string, { type: 'string' }>;
 
 function parse<O extends StringOptions>(args: readonly string[], options: O): { [K in keyof O]?: string } {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values as { [K in keyof O]?: string };
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
