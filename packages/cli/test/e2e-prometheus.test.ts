@@ -142,9 +142,12 @@ scrape_configs:
 
   await t.test('faults make the matching alerts fire', async () => {
     const faultAlerts = ['CircuitBreakerOpen', 'HttpServerErrorRatioHigh', 'AvailabilityErrorBudgetBurnFast', 'EventBacklogHigh', 'EventLagHigh'];
-    // Quiet before the faults (the rules have been evaluated for a while by now).
+    // Quiet before the faults. Only the alerts on gauges and on the lag histogram are checked here: the HTTP
+    // ratios are computed over 5m..1h windows that hold a few seconds of data at this point, which is noise;
+    // their quiet cases (including the traffic floor) are proven by promtool in ops/prometheus/rules.test.yml.
+    const quietBefore = ['CircuitBreakerOpen', 'EventBacklogHigh', 'EventLagHigh'];
     const before = await prometheus.alerts();
-    assert.deepEqual(before.filter((a) => faultAlerts.includes(a.labels.alertname ?? '')).map((a) => a.labels.alertname), []);
+    assert.deepEqual(before.filter((a) => quietBefore.includes(a.labels.alertname ?? '')), []);
 
     fixture.openBreaker();
     fixture.serverErrorBurst();
