@@ -281,3 +281,28 @@ export class EventInProgressError extends SightlineError {
     );
   }
 }
+
+// Operations assets: SLO files, alert rules and dashboards (sightline-cli)
+
+/** An SLO file could not be read, parsed or validated. */
+export class SloFileError extends SightlineError {
+  /** The file the problem is in. */
+  readonly file: string;
+
+  constructor(file: string, problems: readonly string[], options?: ErrorOptions) {
+    super(
+      'SIGHTLINE_INVALID_SLO_FILE',
+      `SLO file ${file} is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
+        'Fix the fields named above; docs/alerting.md describes the format.',
+      options,
+    );
+    this.file = file;
+  }
+}
+
+/** The `sightline` command was called with arguments it does not accept. */
+export class CliUsageError extends SightlineError {
+  constructor(message: string) {
+    super('SIGHTLINE_CLI_USAGE', message);
+  }
+}
