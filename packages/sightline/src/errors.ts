@@ -32,3 +32,40 @@ export class MetricDefinitionConflictError extends SightlineError {
     );
   }
 }
+
+// Context
+
+/** A tenant or user id given to `withTenant`/`contextWithTenant` cannot travel in W3C baggage. */
+export class InvalidTenantError extends SightlineError {
+  /** The field that failed validation: `tenantId` or `userId`. */
+  readonly field: 'tenantId' | 'userId';
+
+  constructor(field: 'tenantId' | 'userId', message: string) {
+    super('SIGHTLINE_INVALID_TENANT', message);
+    this.field = field;
+  }
+}
+
+/** `getTenantContext()` was called where no tenant is in the active context. */
+export class TenantContextMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_TENANT_CONTEXT_MISSING',
+      'No tenant in the active context. Wrap the call in withTenant({ tenantId }, fn), ' +
+        'serve the request through the Sightline HTTP middleware (it reads the `baggage` header), ' +
+        'or use tryGetTenantContext() where a tenant is optional.',
+    );
+  }
+}
+
+// Tracing
+
+/** `traced(fn)` was given an anonymous function and no `name` option. */
+export class SpanNameMissingError extends SightlineError {
+  constructor() {
+    super(
+      'SIGHTLINE_SPAN_NAME_MISSING',
+      'traced(fn) needs a span name: pass a named function or traced(fn, { name: "orders.place" }).',
+    );
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A W3C baggage propagator restricted to an allow-list of keys. Baggage is
+ * forwarded to every downstream service, so only entries a service means to
+ * share (by default `tenant.id` and `user.id`) are read from incoming
+ * `baggage` headers and written to outgoing ones; everything else stays in
+ * the process (outgoing) or is ignored (incoming).
+ */
+import { diag, propagation } from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { W3CBaggagePropagator } from '@opentelemetry/core';
+import { TENANT_ID_KEY, USER_ID_KEY } from './keys.ts';
+import { isValidId } from './tenant-id-format.ts';
+
+/** The baggage keys propagated when no allow-list is given: `tenant.id` and `user.id`. */
+export const DEFAULT_BAGGAGE_KEYS: readonly string[] = Object.freeze([TENANT_ID_KEY, USER_ID_KEY]);
+
+/** Options of {@link createBaggagePropagator}. */
+export interface BaggagePropagatorOptions {
+  /** Baggage keys that may be extracted and injected. Defaults to {@link DEFAULT_BAGGAGE_KEYS}. */
+  readonly allowedKeys?: readonly string[];
+}
+
+const ID_KEYS: ReadonlySet<string> = new Set([TENANT_ID_KEY, USER_ID_KEY]);
+
+/**
+ * Creates a propagator that behaves like `W3CBaggagePropagator` for the
+ * allowed keys only. On extract it also drops a `tenant.id` or `user.id`
+ * whose value is not a valid id (see `withTenant`), logging the reason to
+ * `diag`, so a malformed header never reaches spans. Extract replaces the
+ * context's baggage with the allowed incoming entries, as the W3C
+ * propagator does; a header with no allowed entry leaves the context as is.
+ */
+export function createBaggagePropagator(options: BaggagePropagatorOptions = {}): TextMapPropagator {
+  const allowed: ReadonlySet<string> = new Set(options.allowedKeys ?? DEFAULT_BAGGAGE_KEYS);
+  const w3c = new W3CBaggagePropagator();
+
+  return {
+    inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
+      const baggage = propagation.getBaggage(ctx);
+      if (baggage === undefined) return;
+      const entries = baggage.getAllEntries().filter(([key]) => allowed.has(key));
+      if (entries.length === 0) return;
+      w3c.inject(propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries))), carrier, setter);
+    },
+
+    extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
+      const incoming = propagation.getBaggage(w3c.extract(ctx, carrier, getter));
+      if (incoming === undefined || incoming === propagation.getBaggage(ctx)) return ctx;
+      const entries = incoming.getAllEntries().filter(([key, entry]) => {
+        if (!allowed.has(key)) return false;
+        if (ID_KEYS.has(key) && !isValidId(entry.value)) {
+          diag.warn(`sightline: ignoring incoming baggage entry ${key}: not a valid id (${entry.value.length} characters)`);
+          return false;
+        }
+        return true;
+      });
+      if (entries.length === 0) return ctx;
+      return propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries)));
+    },
+
+    fields(): string[] {
+      return w3c.fields();
+    },
+  };
+}
