@@ -121,7 +121,7 @@ describe('instrumentBreaker with opossum', () => {
 
   it('reports an already open breaker as open before any call, and stops at shutdown', async () => {
     const registry = createMetricsRegistry();
-    const breaker = new CircuitBreaker(async () => 'ok', { resetTimeout: 60_000 });
+    const breaker = new CircuitBreaker(() => Promise.resolve('ok'), { resetTimeout: 60_000 });
     breaker.open();
     instrumentBreaker(breaker, { name: 'search', registry });
     assertState(await scrape(registry), 'search', 'open');
@@ -234,7 +234,7 @@ describe('instrumentBreaker input checks', () => {
   it('refuses objects of no known shape and names that would make the label unbounded', () => {
     const registry = createMetricsRegistry();
     assert.throws(() => instrumentBreaker({} as never, { name: 'x', registry }), UnsupportedInstrumentationTargetError);
-    const breaker = new CircuitBreaker(async () => 'ok');
+    const breaker = new CircuitBreaker(() => Promise.resolve('ok'));
     assert.throws(() => instrumentBreaker(breaker, { name: 'user 42 / order 7', registry }), InvalidInstrumentationOptionError);
     breaker.shutdown();
   });
