@@ -136,6 +136,12 @@ export const catalogue = Object.freeze({
     unit: 'requests',
     labelNames: ['cache', 'result'],
   }),
+  cacheLoads: counter({
+    name: 'sightline_cache_loads_total',
+    help: 'Values loaded on a cache miss by getOrLoad, by result (success, failure).',
+    unit: 'loads',
+    labelNames: ['cache', 'result'],
+  }),
   cacheOperationDuration: histogram({
     name: 'sightline_cache_operation_duration_seconds',
     help: 'Duration of cache operations (get, set, delete, load).',

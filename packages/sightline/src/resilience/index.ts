@@ -15,3 +15,15 @@ export type { BreakerState, BreakerCallResult } from './breaker-recorder.ts';
 export type { OpossumBreakerLike } from './opossum-breaker.ts';
 export type { CockatielBreakerLike } from './cockatiel-breaker.ts';
 export type { InstrumentationHandle } from './instrumentation-handle.ts';
+export { instrumentCache, ATTR_CACHE_NAME, ATTR_CACHE_OPERATION, ATTR_CACHE_RESULT } from './instrument-cache.ts';
+export type {
+  InstrumentCacheOptions,
+  InstrumentedCache,
+  InstrumentableCache,
+  CacheOperation,
+} from './instrument-cache.ts';
+export type { CacheAdapter, EvictionReason } from './cache-adapter.ts';
+export { lruEvictionHook } from './lru-cache-adapter.ts';
+export type { LruEvictionHook, LruCacheLike, LruDisposeReason } from './lru-cache-adapter.ts';
+export { redisCache } from './redis-cache.ts';
+export type { RedisCacheOptions, RedisClientLike } from './redis-cache.ts';
