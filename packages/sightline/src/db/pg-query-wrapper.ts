@@ -85,7 +85,7 @@ export function wrapQuery(client: PgClientLike, original: QueryFunction, recordi
         : new Promise((resolve, reject) => {
             const callArgs = [...args];
             callArgs[callbackIndex] = (error: unknown, result: unknown) => {
-              if (error) reject(error as Error);
+              if (error) reject(error instanceof Error ? error : new Error('query failed', { cause: error }));
               else resolve(result);
               userCallback(error, result);
             };
