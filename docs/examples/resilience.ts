@@ -27,7 +27,7 @@ export async function setUp(): Promise<void> {
   // opossum: every event the breaker emits is observed; nothing else changes.
   const payments = new CircuitBreaker(chargeCard, { timeout: 3000, errorThresholdPercentage: 50, resetTimeout: 30_000 });
   payments.fallback(() => 'queued');
-  using paymentsMetrics = instrumentBreaker(payments, { name: 'payments', registry });
+  const paymentsMetrics = instrumentBreaker(payments, { name: 'payments', registry });
 
   // cockatiel: the same metrics; refusals are seen through a wrapper on this policy's execute.
   const inventory = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
@@ -68,6 +68,7 @@ export async function setUp(): Promise<void> {
 
   inventoryMetrics.dispose();
   poolMetrics.dispose();
+  paymentsMetrics.dispose();
   await pool.end();
   redis.disconnect();
 }
