@@ -306,3 +306,25 @@ export class CliUsageError extends SightlineError {
     super('SIGHTLINE_CLI_USAGE', message);
   }
 }
+
+// Resilience and database instrumentation
+
+/** An `instrument*` function was given an option it cannot use. */
+export class InvalidInstrumentationOptionError extends SightlineError {
+  constructor(setting: string, value: unknown, expected: string) {
+    super(
+      'SIGHTLINE_INVALID_INSTRUMENTATION_OPTION',
+      `Expected \`${setting}\` to be ${expected}, got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+}
+
+/** `instrumentBreaker` or `instrumentCache` was given an object it does not recognise. */
+export class UnsupportedInstrumentationTargetError extends SightlineError {
+  constructor(what: string, supported: string) {
+    super(
+      'SIGHTLINE_UNSUPPORTED_INSTRUMENTATION_TARGET',
+      `Cannot instrument this ${what}: it has none of the supported shapes (${supported}). Pass one of those, or wrap yours in an adapter.`,
+    );
+  }
+}

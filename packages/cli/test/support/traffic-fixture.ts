@@ -54,6 +54,9 @@ export function createTrafficFixture(): TrafficFixture {
     queue: registry.gauge(c.telemetrySpanQueueSize),
     overflow: registry.counter(c.metricsSeriesOverflow),
     collectorErrors: registry.counter(c.metricsCollectorErrors),
+    scrapeErrors: registry.counter(c.metricsScrapeErrors),
+    invalidIds: registry.counter(c.httpServerInvalidIds),
+    cacheLoads: registry.counter(c.cacheLoads),
   };
   const state = { breakerOpen: false, errorBurst: false, stuck: false, backlog: 3, count: 0 };
   const event = { messaging_destination_name: 'order.created', messaging_consumer_group_name: 'billing' };
@@ -70,6 +73,7 @@ export function createTrafficFixture(): TrafficFixture {
   m.telemetry.inc({ outcome: 'failed' }, 0);
   m.overflow.inc({ metric: c.httpServerRequestDuration.name }, 0);
   m.collectorErrors.inc({ metric: c.eventBacklog.name }, 0);
+  m.scrapeErrors.inc({}, 0);
 
   const tick = (requests: number) => {
     for (let i = 0; i < requests; i++) {
@@ -95,7 +99,11 @@ export function createTrafficFixture(): TrafficFixture {
       const hit = n % 5 !== 0;
       m.cache.inc({ cache: 'products', result: hit ? 'hit' : 'miss' });
       m.cacheOp.observe({ cache: 'products', operation: 'get' }, 0.0002);
-      if (!hit) m.evictions.inc({ cache: 'products', reason: 'capacity' });
+      if (!hit) {
+        m.evictions.inc({ cache: 'products', reason: 'capacity' });
+        m.cacheLoads.inc({ cache: 'products', result: n % 100 === 0 ? 'failure' : 'success' });
+      }
+      if (n % 1000 === 7) m.invalidIds.inc({ field: 'tenant_id' });
       m.calls.inc({ breaker: 'payments', result: state.breakerOpen ? 'rejected' : 'success' });
       m.telemetry.inc({ outcome: 'exported' });
       if (route === '/orders') publishAndConsume(n, context);
