@@ -18,8 +18,9 @@
  * hand the bound function to the method they replaced (the instrumentation's,
  * which binds it once more to the server span). The binding closest to the
  * listener wins when it runs, so it sees the request context. A per-event
- * WeakMap from each listener to its bound function lets `removeListener` /
- * `off` find it; `removeAllListeners` forgets the mapping with the listeners.
+ * WeakMap from each listener to its bound function (one per listener and
+ * event) lets `removeListener` / `off` find it; `removeAllListeners` forgets
+ * the mapping with the listeners.
  */
 import type { EventEmitter } from 'node:events';
 import { context as otelContext } from '@opentelemetry/api';
@@ -50,8 +51,8 @@ export function runListenersInContext(stream: EventEmitter, requestContext: Cont
     const add = methods[name];
     methods[name] = function (this: EventEmitter, event: unknown, listener: unknown) {
       if (delegating || typeof listener !== 'function') return add.call(this, event, listener);
-      const bound = otelContext.bind(requestContext, listener as Listener);
       const byListener = boundListeners.get(event as EventName) ?? new WeakMap<Listener, Listener>();
+      const bound = byListener.get(listener as Listener) ?? otelContext.bind(requestContext, listener as Listener);
       boundListeners.set(event as EventName, byListener.set(listener as Listener, bound));
       delegating = true;
       try {
