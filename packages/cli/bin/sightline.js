@@ -4,4 +4,8 @@
 // plain `node` runs the compiled dist/.
 import { runCli } from 'sightline-cli';
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
+// SIGINT and SIGTERM end a command that runs until interrupted (`sightline dev`).
+const interrupted = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => interrupted.abort());
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, interrupted.signal);

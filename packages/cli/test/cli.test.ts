@@ -17,7 +17,8 @@ async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<str
 
 describe('sightline command', () => {
   for (const [why, args, message] of [
-    ['no command', [], /Expected a command: dashboards or rules/],
+    ['no command', [], /Expected a command: dashboards, rules or dev/],
+    ['dev with a bad --port', ['dev', '--port', 'http'], /Expected --port to be a whole number from 0 to 65535, got "http"/],
     ['an unknown command', ['deploy'], /Unknown command "deploy"/],
     ['dashboards without --out', ['dashboards'], /Missing --out/],
     ['rules without --slo', ['rules', '--out', 'x.yml'], /Missing --slo/],

@@ -5,6 +5,7 @@ import { CliUsageError, SightlineError } from 'sightline/errors';
 import { generateDashboards, renderDashboard } from '../dashboards/generate.ts';
 import { generateRules, renderRules } from '../rules/generate.ts';
 import { loadSloFile } from '../slo/load.ts';
+import { devCommand } from './dev-command.ts';
 
 /** Where the command writes. */
 export interface CliStreams {
@@ -29,14 +30,21 @@ export const USAGE = `Usage:
       --max-for       caps every alert's "for" (tests and demos only)
       --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
 
+  sightline dev [--port 4318] [--host 127.0.0.1] [--max-traces 500] [--quiet]
+      Runs a local trace viewer (no Docker, no collector): an OTLP/HTTP JSON receiver that
+      keeps recent traces in memory, shows them at its URL and prints each one as a tree.
+      Point a service at it with OTEL_EXPORTER_OTLP_PROTOCOL=http/json and
+      OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318. Runs until interrupted.
+
   sightline help
 `;
 
 /**
  * Runs the `sightline` command with `args` (without the node and script
- * paths) and returns the exit code. Never throws.
+ * paths) and returns the exit code. Never throws. `signal` ends a command
+ * that runs until interrupted (`dev`).
  */
-export async function runCli(args: readonly string[], streams: CliStreams): Promise<number> {
+export async function runCli(args: readonly string[], streams: CliStreams, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const [command, ...rest] = args;
   try {
     switch (command) {
@@ -44,15 +52,18 @@ export async function runCli(args: readonly string[], streams: CliStreams): Prom
         return await dashboardsCommand(rest, streams);
       case 'rules':
         return await rulesCommand(rest, streams);
+      case 'dev':
+        await devCommand(devOptions(rest), streams, signal);
+        return EXIT.ok;
       case 'help':
       case '--help':
       case '-h':
         streams.stdout.write(USAGE);
         return EXIT.ok;
       case undefined:
-        throw new CliUsageError('Expected a command: dashboards or rules.');
+        throw new CliUsageError('Expected a command: dashboards, rules or dev.');
       default:
-        throw new CliUsageError(`Unknown command ${JSON.stringify(command)}; expected dashboards or rules.`);
+        throw new CliUsageError(`Unknown command ${JSON.stringify(command)}; expected dashboards, rules or dev.`);
     }
   } catch (error) {
     if (error instanceof CliUsageError) {
@@ -104,6 +115,34 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   await writeFile(out, renderRules(file, ['sightline rules', ...args].join(' ')));
   streams.stdout.write(`wrote ${out}\n`);
   return EXIT.ok;
+}
+
+function devOptions(args: readonly string[]): { host: string; port: number; maxTraces: number; quiet: boolean } {
+  let values: { host?: string; port?: string; 'max-traces'?: string; quiet?: boolean };
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'max-traces': { type: 'string' }, quiet: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: wholeNumber(values.port ?? '4318', '--port', 0, 65_535),
+    maxTraces: wholeNumber(values['max-traces'] ?? '500', '--max-traces', 1, 1_000_000),
+    quiet: values.quiet ?? false,
+  };
+}
+
+function wholeNumber(text: string, name: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new CliUsageError(`Expected ${name} to be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}.`);
+  }
+  return value;
 }
 
 type StringOptions = Record<string, { type: 'string' }>;
