@@ -1,0 +1,13 @@
+export { runCli, USAGE, EXIT } from './cli/run.ts';
+export type { CliStreams } from './cli/run.ts';
+export { generateDashboards, renderDashboard } from './dashboards/generate.ts';
+export type { GeneratedDashboard } from './dashboards/generate.ts';
+export type { DashboardOptions } from './dashboards/options.ts';
+export { generateRules, renderRules } from './rules/generate.ts';
+export type { GeneratedRules } from './rules/generate.ts';
+export type { AlertingRule, AlertSignals, RecordingRule, RuleFile, RuleGroup, Severity } from './rules/model.ts';
+export type { RuleOptions } from './rules/options.ts';
+export { SLO_ERROR_RATIO } from './rules/slo-rules.ts';
+export { THRESHOLDS } from './rules/threshold-rules.ts';
+export { loadSloFile, parseSloFile } from './slo/load.ts';
+export type { ServiceObjectives, SloFile } from './slo/schema.ts';
