@@ -27,6 +27,7 @@ export type {
   FixedSamplerConfig,
   InstrumentationName,
   InstrumentationOptions,
+  LogLevel,
   MetricsExporter,
   MetricsOptions,
   OtlpCompression,
