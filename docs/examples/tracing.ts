@@ -2,7 +2,7 @@
  * Examples for docs/tracing.md. Type-checked with the rest of the repository.
  */
 import { createServer } from 'node:http';
-import { startTelemetry, TelemetryAlreadyStartedError } from 'sightline';
+import { startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
 import type { Telemetry, TelemetrySpanStats } from 'sightline';
 
 /** Explicit start with options; every option not given comes from OTEL_* variables. */
@@ -50,4 +50,25 @@ export async function startOnce(): Promise<Telemetry | undefined> {
     if (error instanceof TelemetryAlreadyStartedError) return undefined; // e.g. started by --import sightline/register
     throw error;
   }
+}
+
+/** Every span below carries tenant.id and user.id; the span records a failure and ends once. */
+export async function placeOrder(): Promise<void> {
+  await withTenant({ tenantId: 'acme', userId: 'u-42' }, () =>
+    withSpan('orders.place', { attributes: { 'app.module': 'orders' } }, async (span) => {
+      span.setAttribute('app.order.items', 3);
+      await Promise.resolve();
+    }));
+}
+
+/** Health checks never, orders at 50 %, everything else at 1 %, tenant acme always. */
+export async function startWithRules(): Promise<Telemetry> {
+  return startTelemetry({
+    sampler: {
+      type: 'rules',
+      defaultRatio: 0.01,
+      alwaysSampleTenants: ['acme'],
+      rules: [{ route: '/health', ratio: 'never' }, { spanName: /^orders\./, ratio: 0.5 }],
+    },
+  });
 }
