@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { catalogue, createMetricsRegistry, InvalidConfigError, OTHER_TENANT, tenantLabels } from 'sightline';
 import type { CounterInstrument } from 'sightline';
-import { promtoolCheck, seriesCount, spanMetricsProvider } from './support/metrics-harness.ts';
+import { seriesCount, spanMetricsProvider } from './support/metrics-harness.ts';
+import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 
 const MAX_SERIES = 200;
 
@@ -26,7 +27,7 @@ describe('bounded cardinality', () => {
     }
 
     const text = await registry.render('prometheus');
-    await promtoolCheck(text);
+    await promtoolCheckMetrics(text);
     assert.equal(seriesCount(text, 'sightline_span_duration_seconds_count'), MAX_SERIES + 1, 'the cap plus one overflow series');
     assert.match(text, new RegExp(`sightline_metrics_series_overflow_total\\{metric="sightline_span_duration_seconds"\\} ${10_000 - MAX_SERIES}\\n`));
     assert.ok(tenantValues.size <= 5 + 1, `at most k tenants plus other, got ${tenantValues.size}`);
@@ -80,6 +81,6 @@ describe('bounded cardinality', () => {
     assert.match(text, /sightline_cache_requests_total\{cache="a",result="hit"\} 1\n/);
     assert.equal(warnings.filter((w) => w.includes('sightline_cache_requests_total')).length, 1);
     assert.equal(warnings.length, 3, 'one report for each of the three metrics');
-    await promtoolCheck(text);
+    await promtoolCheckMetrics(text);
   });
 });

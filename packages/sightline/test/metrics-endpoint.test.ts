@@ -13,7 +13,8 @@ import {
   startMetricsServer,
   tenantLabels,
 } from 'sightline';
-import { promtoolCheck, scrape, spanMetricsProvider } from './support/metrics-harness.ts';
+import { scrape, spanMetricsProvider } from './support/metrics-harness.ts';
+import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 
 const OPENMETRICS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
@@ -46,7 +47,7 @@ describe('metrics endpoint', () => {
     const { status, headers, body } = await scrape(server.url);
     assert.equal(status, 200);
     assert.match(headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    await promtoolCheck(body);
+    await promtoolCheckMetrics(body);
 
     assert.match(body, /^process_cpu_user_seconds_total /m, 'default process metrics');
     assert.match(body, /^nodejs_eventloop_lag_seconds /m, 'default runtime metrics');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { context, diag, DiagLogLevel, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { catalogue, contextWithTenant, createMetricsRegistry, MAX_EXEMPLAR_LABEL_CHARS } from 'sightline';
-import { promtoolCheck, spanMetricsProvider } from './support/metrics-harness.ts';
+import { spanMetricsProvider } from './support/metrics-harness.ts';
+import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 
 const EXEMPLAR = /# \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"(?:,tenant_id="([^"]*)")?\} [0-9.e-]+ [0-9.]+$/;
 
@@ -37,7 +38,7 @@ describe('exemplars', () => {
 
     const text = await registry.render('prometheus');
     assert.doesNotMatch(text, /trace_id|span_id| # \{/);
-    await promtoolCheck(text);
+    await promtoolCheckMetrics(text);
   });
 
   it('drops an exemplar too long for the format and keeps the observation, without throwing', async (t) => {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { catalogue } from '../src/metrics/catalogue.ts';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';
@@ -9,17 +7,11 @@ import { registerTelemetryMetrics } from '../src/metrics/telemetry-metrics.ts';
 import { tenantLabels } from '../src/metrics/tenant-label-policy.ts';
 import { createMetricsHandler } from '../src/metrics/metrics-handler.ts';
 import { MetricDefinitionConflictError } from '../src/errors.ts';
+import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 
-const run = promisify(execFile);
 
 function sampledContext(traceId: string, spanId: string) {
   return trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: TraceFlags.SAMPLED });
-}
-
-async function promtoolCheck(exposition: string): Promise<void> {
-  const child = run('promtool', ['check', 'metrics']);
-  child.child.stdin?.end(exposition);
-  await child;
 }
 
 describe('metrics registry', () => {
@@ -37,7 +29,7 @@ describe('metrics registry', () => {
     const text = await registry.render('prometheus');
     assert.match(text, /http_server_request_duration_seconds_count\{.*http_route="\/orders\/:id".*\} 2/);
     assert.doesNotMatch(text, /trace_id/);
-    await promtoolCheck(text);
+    await promtoolCheckMetrics(text);
 
     assert.match(registry.contentType('openmetrics'), /^application\/openmetrics-text/);
     assert.match(registry.contentType('prometheus'), /^text\/plain/);

@@ -1,18 +1,8 @@
-/** Helpers for metrics tests: a real SDK tracer feeding span metrics, promtool, and scraping over HTTP. */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+/** Helpers for metrics tests: a real SDK tracer feeding span metrics, and scraping over HTTP. */
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { SpanMetricsProcessor } from 'sightline';
 import type { MetricsRegistry } from 'sightline';
 
-const run = promisify(execFile);
-
-/** Fails with promtool's complaints when `exposition` is not valid, lint-clean Prometheus text. */
-export async function promtoolCheck(exposition: string): Promise<void> {
-  const child = run('promtool', ['check', 'metrics']);
-  child.child.stdin?.end(exposition);
-  await child;
-}
 
 /** A tracer provider (not registered globally) whose finished spans feed `registry` and an in-memory exporter. */
 export function spanMetricsProvider(registry: MetricsRegistry): { provider: TracerProvider; exporter: InMemorySpanExporter } {
