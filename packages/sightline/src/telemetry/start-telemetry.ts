@@ -23,6 +23,8 @@ import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../e
 import { resolveTelemetryConfig } from './config/resolve.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
 import { enableDiagLogging } from './diag-logging.ts';
+import { runningTelemetryRecord, setRunningTelemetryRecord } from './current-telemetry.ts';
+import type { TelemetryOrigin } from './current-telemetry.ts';
 import { createSpanExporter } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
@@ -31,17 +33,6 @@ import { createSampler } from './sampling/create-sampler.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
 import type { Telemetry } from './telemetry.ts';
-
-/** How the running telemetry was started; named in {@link TelemetryAlreadyStartedError}. */
-export type TelemetryOrigin = 'startTelemetry()' | '`--import sightline/register`';
-
-const runningKey = Symbol.for('sightline.telemetry.running');
-
-interface RunningSlot {
-  readonly origin: TelemetryOrigin;
-}
-
-type GlobalSlot = { [runningKey]?: RunningSlot | undefined };
 
 /**
  * Starts telemetry for this process and returns its handle. Options override
@@ -67,16 +58,15 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
   const config = resolveTelemetryConfig(options, process.env);
   if (!config.enabled) return new DisabledTelemetry(config);
 
-  const slot = globalThis as GlobalSlot;
-  const running = slot[runningKey];
+  const running = runningTelemetryRecord();
   if (running !== undefined) throw new TelemetryAlreadyStartedError(running.origin);
-  slot[runningKey] = { origin };
+  setRunningTelemetryRecord({ origin, telemetry: undefined });
   try {
-    return await startPipeline(config, () => {
-      slot[runningKey] = undefined;
-    });
+    const telemetry = await startPipeline(config, () => setRunningTelemetryRecord(undefined));
+    setRunningTelemetryRecord({ origin, telemetry });
+    return telemetry;
   } catch (error) {
-    slot[runningKey] = undefined;
+    setRunningTelemetryRecord(undefined);
     throw error;
   }
 }
