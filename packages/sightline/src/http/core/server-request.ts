@@ -9,6 +9,7 @@
  */
 import { context as otelContext, diag, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
+import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
 import type { RequestIdInput } from './id-source.ts';
@@ -71,6 +72,7 @@ export function createHttpServerInstrumentation<Req>(
       let requestContext = parent;
       try {
         requestContext = tenants.contextFor(parent, input);
+        if (span !== undefined) stampTenant(span, requestContext);
       } catch (error) {
         diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
       }
@@ -109,4 +111,18 @@ function nameServerSpan(span: Span, method: string, route: string): void {
   if (!span.isRecording()) return;
   span.setAttribute('http.route', route);
   span.updateName(`${method === OTHER_METHOD ? 'HTTP' : method} ${route}`);
+}
+
+/**
+ * The server span started before the middleware knew the tenant, so the
+ * tenant span processor found none to copy onto it: set `tenant.id` and
+ * `user.id` now. (With user-id hashing on, the processor hashes a `user.id`
+ * set after start when the span ends.) The resolved tenant replaces one the
+ * processor copied from the incoming `baggage`, as it does in the context.
+ */
+function stampTenant(span: Span, requestContext: Context): void {
+  const tenant = tenantFromContext(requestContext);
+  if (tenant === undefined || !span.isRecording()) return;
+  span.setAttribute(TENANT_ID_KEY, tenant.tenantId);
+  if (tenant.userId !== undefined) span.setAttribute(USER_ID_KEY, tenant.userId);
 }
