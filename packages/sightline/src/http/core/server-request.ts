@@ -7,7 +7,7 @@
  * `http_server_request_duration_seconds`, decrements
  * `http_server_active_requests` and names the server span after the route.
  */
-import { context as otelContext, diag, trace } from '@opentelemetry/api';
+import { createContextKey, context as otelContext, diag, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
@@ -67,7 +67,7 @@ export function createHttpServerInstrumentation<Req>(
       const method = normalizeMethod(input.method);
       const started = performance.now();
       const parent = otelContext.active();
-      const span = trace.getSpan(parent);
+      const span = serverSpanOf(parent);
       active.inc({ http_request_method: method });
       let requestContext = parent;
       try {
@@ -125,4 +125,22 @@ function stampTenant(span: Span, requestContext: Context): void {
   if (tenant === undefined || !span.isRecording()) return;
   span.setAttribute(TENANT_ID_KEY, tenant.tenantId);
   if (tenant.userId !== undefined) span.setAttribute(USER_ID_KEY, tenant.userId);
+}
+
+/**
+ * The key under which OpenTelemetry's HTTP instrumentation keeps the request's
+ * RPC metadata (`@opentelemetry/core`'s `RPC_METADATA_KEY`; context keys are
+ * registered symbols, so the API recreates it).
+ */
+const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
+
+/**
+ * The server span of the request. The active span is not always it: with
+ * the Express instrumentation on, each middleware (this one too) runs in a
+ * span of its own, so the server span is taken from the RPC metadata the
+ * HTTP instrumentation stored in the context, falling back to the active span.
+ */
+function serverSpanOf(parent: Context): Span | undefined {
+  const metadata = parent.getValue(RPC_METADATA_KEY) as { span?: Span } | undefined;
+  return metadata?.span ?? trace.getSpan(parent);
 }
