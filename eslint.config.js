@@ -26,7 +26,8 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    files: ['eslint.config.js'],
+    // The JavaScript shims of package bins only import the package's TypeScript entry point.
+    files: ['eslint.config.js', 'packages/*/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

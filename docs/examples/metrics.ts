@@ -48,7 +48,18 @@ export function mountedHandler(): void {
 export async function withTelemetry(): Promise<void> {
   // With OTEL_METRICS_EXPORTER=prometheus (or metrics.exporter below) this also
   // starts the metrics server; span metrics and self-metrics are already in telemetry.metrics.
-  const telemetry = await startTelemetry({ serviceName: 'orders', metrics: { exporter: 'prometheus', port: 9464 } });
+  const telemetry = await startTelemetry({
+    serviceName: 'orders',
+    metrics: {
+      exporter: 'prometheus',
+      port: 9464,
+      path: '/metrics',
+      bearerToken: process.env['METRICS_TOKEN'], // or SIGHTLINE_METRICS_BEARER_TOKEN
+      tenantLabels: tenantLabels.topK(20), // or SIGHTLINE_METRICS_TENANT_LABELS=top:20
+      maxSeriesPerMetric: 2000,
+      defaultMetrics: true,
+    },
+  });
   telemetry.metrics.histogram(catalogue.eventLag).observe(
     { messaging_destination_name: 'order.created', messaging_consumer_group_name: 'billing' },
     0.8,

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { context, SpanKind, SpanStatusCode, trace as traceApi } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -82,3 +86,35 @@ describe('trace viewer', () => {
     assert.deepEqual(viewer.store.list().map((trace) => trace.traceId), ids.slice(2).reverse());
   });
 });
+
+describe('sightline dev', () => {
+  it('prints where to send traces, prints each settled trace as a tree, and stops on SIGINT', async (t) => {
+    const bin = fileURLToPath(new URL('../bin/sightline.js', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', bin, 'dev', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const exited = once(child, 'exit');
+
+    const url = await waitFor(() => /OTEL_EXPORTER_OTLP_ENDPOINT=(http:\/\/\S+)/.exec(output)?.[1]);
+    const provider = providerExportingTo(url);
+    t.after(() => provider.shutdown());
+    provider.getTracer('test').startActiveSpan('checkout', (span) => span.end());
+    await provider.forceFlush();
+    await waitFor(() => (/ {2}checkout \[internal, orders\]/.test(output) ? true : undefined));
+
+    child.kill('SIGINT');
+    const [code] = (await exited) as [number | null, NodeJS.Signals | null];
+    assert.equal(code, 0);
+  });
+});
+
+/** Polls `probe` until it returns a value; fails after 20 s. */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await delay(50);
+  }
+  throw new Error('condition not met within 20 s');
+}

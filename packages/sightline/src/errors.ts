@@ -281,3 +281,50 @@ export class EventInProgressError extends SightlineError {
     );
   }
 }
+
+// Operations assets: SLO files, alert rules and dashboards (sightline-cli)
+
+/** An SLO file could not be read, parsed or validated. */
+export class SloFileError extends SightlineError {
+  /** The file the problem is in. */
+  readonly file: string;
+
+  constructor(file: string, problems: readonly string[], options?: ErrorOptions) {
+    super(
+      'SIGHTLINE_INVALID_SLO_FILE',
+      `SLO file ${file} is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
+        'Fix the fields named above; docs/alerting.md describes the format.',
+      options,
+    );
+    this.file = file;
+  }
+}
+
+/** The `sightline` command was called with arguments it does not accept. */
+export class CliUsageError extends SightlineError {
+  constructor(message: string) {
+    super('SIGHTLINE_CLI_USAGE', message);
+  }
+}
+
+// Resilience and database instrumentation
+
+/** An `instrument*` function was given an option it cannot use. */
+export class InvalidInstrumentationOptionError extends SightlineError {
+  constructor(setting: string, value: unknown, expected: string) {
+    super(
+      'SIGHTLINE_INVALID_INSTRUMENTATION_OPTION',
+      `Expected \`${setting}\` to be ${expected}, got ${JSON.stringify(value) ?? String(value)}.`,
+    );
+  }
+}
+
+/** `instrumentBreaker` or `instrumentCache` was given an object it does not recognise. */
+export class UnsupportedInstrumentationTargetError extends SightlineError {
+  constructor(what: string, supported: string) {
+    super(
+      'SIGHTLINE_UNSUPPORTED_INSTRUMENTATION_TARGET',
+      `Cannot instrument this ${what}: it has none of the supported shapes (${supported}). Pass one of those, or wrap yours in an adapter.`,
+    );
+  }
+}

@@ -28,6 +28,7 @@ export type {
   FixedSamplerConfig,
   InstrumentationName,
   InstrumentationOptions,
+  LogLevel,
   MetricsExporter,
   MetricsOptions,
   OtlpCompression,

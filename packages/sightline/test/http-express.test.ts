@@ -5,14 +5,27 @@ import express from 'express';
 import { createMetricsRegistry } from 'sightline';
 import { sightlineExpress } from 'sightline/express';
 import { baseUrlOf, closeServer, parseExposition, waitFor } from './support/http-server-harness.ts';
-import { describeHttpAdapter } from './support/http-scenarios.ts';
+import { describeHttpAdapter, pipeBody } from './support/http-scenarios.ts';
 
 describeHttpAdapter('Express', async (registry, routes) => {
   const app = express();
   app.use(sightlineExpress({ registry, user: { header: 'x-user-id' } }));
+  app.use(express.json());
+  app.use('/uploads', (request, _response, next) => {
+    pipeBody(request, (body) => {
+      request.body = body;
+      next();
+    });
+  });
+  app.post('/uploads', (request, response) => {
+    response.json(routes.upload(request.body));
+  });
   const orders = express.Router();
   orders.get('/:id', (request, response) => {
     response.json(routes.order(request.params.id));
+  });
+  orders.post('/', (request, response) => {
+    response.json(routes.create(request.body));
   });
   app.use('/orders', orders);
   app.get('/boom', () => routes.boom());

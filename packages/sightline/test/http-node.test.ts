@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { sightlineHttp } from 'sightline/http';
 import { baseUrlOf, closeServer } from './support/http-server-harness.ts';
-import { describeHttpAdapter } from './support/http-scenarios.ts';
+import { describeHttpAdapter, pipeBody } from './support/http-scenarios.ts';
 
 const ORDER = /^\/orders\/([^/?]+)(?:\?.*)?$/;
 
 function routeOf(request: IncomingMessage): string | undefined {
   if (ORDER.test(request.url ?? '')) return '/orders/:id';
+  if (request.url === '/orders' || request.url === '/uploads') return request.url;
   if (request.url === '/boom' || request.url === '/slow') return request.url;
   return undefined;
 }
@@ -19,6 +20,18 @@ describeHttpAdapter('node:http', async (registry, routes) => {
     if (order) {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify(routes.order(order[1] as string)));
+    } else if (request.url === '/orders' && request.method === 'POST') {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(routes.create(JSON.parse(Buffer.concat(chunks).toString('utf8')))));
+      });
+    } else if (request.url === '/uploads' && request.method === 'POST') {
+      pipeBody(request, (body) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(routes.upload(body)));
+      });
     } else if (request.url === '/boom') {
       routes.boom();
     } else if (request.url === '/slow') {

@@ -1,8 +1,55 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
-import { createMetricsRegistry, registerTelemetryMetrics, startTelemetry } from 'sightline';
+import { createMetricsRegistry, registerTelemetryMetrics, startTelemetry, tenantLabels } from 'sightline';
+import type { Telemetry, TelemetryOptions } from 'sightline';
+import { sightlineHttp } from 'sightline/http';
+import { startChildApp } from './support/child-app.ts';
+import { baseUrlOf, closeServer } from './support/http-server-harness.ts';
 import { scrape } from './support/metrics-harness.ts';
+import { startHttpReceiver } from './support/otlp-receiver.ts';
+
+const NO_INSTRUMENTATIONS = { http: false, undici: false, pg: false, ioredis: false, express: false } as const;
+
+/** Sends one request per tenant (undefined: no tenant header) to an app measured into `telemetry.metrics`. */
+async function requestsAsTenants(telemetry: Telemetry, tenants: readonly (string | undefined)[]): Promise<void> {
+  const server = createServer(sightlineHttp((_request, response) => response.end('ok'), { registry: telemetry.metrics }));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    for (const tenant of tenants) {
+      const response = await fetch(`${baseUrlOf(server)}/orders`, { headers: tenant === undefined ? {} : { 'x-tenant-id': tenant } });
+      assert.equal(await response.text(), 'ok');
+    }
+  } finally {
+    await closeServer(server);
+  }
+}
+
+/** The tenant_id values of http_server_request_duration_seconds_count in a scrape, with their counts. */
+function requestCountsByTenant(exposition: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const match of exposition.matchAll(/^http_server_request_duration_seconds_count\{[^}]*tenant_id="([^"]*)"\} (\d+)$/gm)) {
+    counts[match[1] as string] = Number(match[2]);
+  }
+  return counts;
+}
+
+/** Runs `fn` with `variables` set in process.env (startTelemetry reads process.env), restoring them after. */
+async function withEnv<T>(variables: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  try {
+    return await fn();
+  } finally {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
 
 describe('telemetry wiring of metrics', () => {
   it('adds span-count deltas since the last scrape and treats a drop as a counter reset', async () => {
@@ -40,5 +87,91 @@ describe('telemetry wiring of metrics', () => {
     }
     assert.ok(telemetry.metricsUrl !== undefined);
     await assert.rejects(fetch(telemetry.metricsUrl), 'the metrics server closes with the telemetry');
+  });
+
+  const configured: readonly { name: string; options: TelemetryOptions; env: Record<string, string> }[] = [
+    {
+      name: 'options',
+      options: { metrics: { bearerToken: 'opt-s3cret', tenantLabels: tenantLabels.allowList(['acme']) } },
+      env: {},
+    },
+    {
+      name: 'SIGHTLINE_METRICS_BEARER_TOKEN and SIGHTLINE_METRICS_TENANT_LABELS',
+      options: {},
+      env: { SIGHTLINE_METRICS_BEARER_TOKEN: 'env-s3cret', SIGHTLINE_METRICS_TENANT_LABELS: 'allow:acme' },
+    },
+  ];
+  for (const entry of configured) {
+    it(`startTelemetry serves with the bearer token and path and applies the tenant policy, set by ${entry.name}`, async (t) => {
+      const telemetry = await withEnv(entry.env, () =>
+        startTelemetry({
+          ...entry.options,
+          serviceName: 'metrics-options-test',
+          traces: { exporter: 'none' },
+          instrumentations: NO_INSTRUMENTATIONS,
+          metrics: {
+            ...entry.options.metrics,
+            exporter: 'prometheus',
+            host: '127.0.0.1',
+            port: 0,
+            path: '/internal/metrics',
+            maxSeriesPerMetric: 50,
+            defaultMetrics: false,
+          },
+        }),
+      );
+      t.after(() => telemetry.shutdown());
+      const url = telemetry.metricsUrl;
+      assert.ok(url !== undefined && url.endsWith('/internal/metrics'), url);
+      const token = telemetry.config.metrics.bearerToken;
+      assert.ok(token !== undefined);
+
+      const anonymous = await scrape(url);
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+      assert.ok(!anonymous.body.includes(token), 'the token is not repeated');
+      assert.equal((await scrape(url, { authorization: 'Bearer wrong' })).status, 401);
+      assert.equal((await scrape(url.replace('/internal/metrics', '/metrics'), { authorization: `Bearer ${token}` })).status, 404);
+
+      await requestsAsTenants(telemetry, ['acme', 'acme', 'globex', 'initech', undefined]);
+      const served = await scrape(url, { authorization: `Bearer ${token}` });
+      assert.equal(served.status, 200);
+      assert.deepEqual(requestCountsByTenant(served.body), { acme: 2, other: 2, '': 1 });
+      assert.doesNotMatch(served.body, /^(process|nodejs)_/m, 'defaultMetrics: false');
+      assert.equal(telemetry.metrics.config.maxSeriesPerMetric, 50);
+    });
+  }
+});
+
+describe('scrapes of the metrics server are not traced', () => {
+  it('a scrape makes no server span; an app request, and a request to another path of the metrics server, do', async () => {
+    await using receiver = await startHttpReceiver();
+    await using app = startChildApp('scrape-app.cjs', {
+      env: {
+        OTEL_SERVICE_NAME: 'scrape-app',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+        OTEL_EXPORTER_PROMETHEUS_PORT: '0',
+        SIGHTLINE_HANDLE_SIGNALS: 'true',
+      },
+    });
+    const { port, metricsUrl } = await app.nextMessage<{ port: number; metricsUrl: string }>();
+    const metricsPort = new URL(metricsUrl).port;
+
+    for (let i = 0; i < 3; i++) assert.equal((await scrape(`${metricsUrl}?scrape=${i}`)).status, 200);
+    assert.equal((await scrape(`http://127.0.0.1:${metricsPort}/not-metrics`)).status, 404);
+    assert.equal((await scrape(`http://127.0.0.1:${port}/metrics`)).status, 200, 'the app has a /metrics path of its own');
+    app.process.kill('SIGTERM');
+    assert.deepEqual(await app.exited(), { code: null, signal: 'SIGTERM' }, app.stderr());
+
+    const servers = receiver
+      .spans()
+      .filter((span) => span.kind === 'server')
+      .map((span) => `${String(span.attributes['server.port'] ?? span.attributes['net.host.port'])} ${String(span.attributes['url.path'])}`)
+      .sort();
+    assert.deepEqual(servers, [`${metricsPort} /not-metrics`, `${port} /metrics`].sort());
   });
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { TelemetryOptions } from 'sightline';
-import { InvalidConfigError, SightlineError, resolveTelemetryConfig } from 'sightline';
+import type { TelemetryOptions, TenantLabelPolicy } from 'sightline';
+import { InvalidConfigError, SightlineError, resolveTelemetryConfig, tenantLabels } from 'sightline';
+import { resolveTelemetryConfigFor } from '../src/telemetry/config/resolve.ts';
 
 type Env = Record<string, string>;
 
@@ -64,7 +65,24 @@ const invalid: readonly InvalidCase[] = [
   { name: 'unknown enabled instrumentation', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' }, setting: 'instrumentations', source: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', message: "each one of http, undici, pg, ioredis, express, got 'redis'" },
   { name: 'unknown disabled instrumentation', env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' }, setting: 'instrumentations', source: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', message: "got 'fs'" },
   { name: 'unknown instrumentation option', options: untyped({ instrumentations: { mongodb: true } }), setting: 'instrumentations', source: 'option', message: "instrumentation names (http, undici, pg, ioredis, express), got 'mongodb'" },
-  { name: 'metrics exporter', env: { OTEL_METRICS_EXPORTER: 'otlp' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "one of prometheus, none, got 'otlp'" },
+  { name: 'metrics exporter', env: { OTEL_METRICS_EXPORTER: 'otlp' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "one of prometheus, none, got 'otlp' (setting metrics.exporter). Sightline exposes metrics for Prometheus to scrape and does not push them over OTLP. Set OTEL_METRICS_EXPORTER=prometheus (or none" },
+  { name: 'metrics exporter list with otlp', env: { OTEL_METRICS_EXPORTER: 'prometheus,OTLP' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "got 'prometheus,OTLP' (setting metrics.exporter). Sightline exposes metrics for Prometheus to scrape and does not push them over OTLP. Set OTEL_METRICS_EXPORTER=prometheus (or none, and mount createMetricsHandler(telemetry.metrics) on your own server); to forward the metrics over OTLP, point an OpenTelemetry Collector's prometheus receiver at that endpoint." },
+  { name: 'metrics exporter option otlp', options: untyped({ metrics: { exporter: 'otlp' } }), setting: 'metrics.exporter', source: 'option', message: "prometheus receiver at that endpoint" },
+  { name: 'metrics exporter list', env: { OTEL_METRICS_EXPORTER: 'prometheus,none' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "a single exporter, one of prometheus, none, got 'prometheus,none'" },
+  { name: 'metrics path', options: { metrics: { path: 'metrics' } }, setting: 'metrics.path', source: 'option', message: "a path starting with / without a query, fragment or spaces, got 'metrics'" },
+  { name: 'metrics path query', options: { metrics: { path: '/metrics?x=1' } }, setting: 'metrics.path', source: 'option', message: "got '/metrics?x=1'" },
+  { name: 'series cap', options: { metrics: { maxSeriesPerMetric: 0 } }, setting: 'metrics.maxSeriesPerMetric', source: 'option', message: 'a whole number of series of at least 1, got 0' },
+  { name: 'default metrics', options: untyped({ metrics: { defaultMetrics: 'yes' } }), setting: 'metrics.defaultMetrics', source: 'option', message: "true or false, got 'yes'" },
+  { name: 'bearer token option', options: untyped({ metrics: { bearerToken: 42 } }), setting: 'metrics.bearerToken', source: 'option', message: 'a non-empty token without spaces, got 42' },
+  { name: 'tenant labels option', options: untyped({ metrics: { tenantLabels: 'top:10' } }), setting: 'metrics.tenantLabels', source: 'option', message: "a policy from tenantLabels.off(), tenantLabels.allowList([...]) or tenantLabels.topK(k), got 'top:10'" },
+  { name: 'tenant labels word', env: { SIGHTLINE_METRICS_TENANT_LABELS: 'on' }, setting: 'metrics.tenantLabels', source: 'SIGHTLINE_METRICS_TENANT_LABELS', message: "Expected SIGHTLINE_METRICS_TENANT_LABELS to be off, allow:<tenant>,<tenant>... or top:<k> with k a whole number of at least 1, got 'on' (setting metrics.tenantLabels)." },
+  { name: 'tenant labels top 0', env: { SIGHTLINE_METRICS_TENANT_LABELS: 'top:0' }, setting: 'metrics.tenantLabels', source: 'SIGHTLINE_METRICS_TENANT_LABELS', message: "got 'top:0'" },
+  { name: 'tenant labels top word', env: { SIGHTLINE_METRICS_TENANT_LABELS: 'top:ten' }, setting: 'metrics.tenantLabels', source: 'SIGHTLINE_METRICS_TENANT_LABELS', message: "got 'top:ten'" },
+  { name: 'tenant labels empty allow', env: { SIGHTLINE_METRICS_TENANT_LABELS: 'allow:' }, setting: 'metrics.tenantLabels', source: 'SIGHTLINE_METRICS_TENANT_LABELS', message: "(a tenant id in the allow list is empty), got 'allow:'" },
+  { name: 'tenant labels empty entry', env: { SIGHTLINE_METRICS_TENANT_LABELS: 'allow:acme,,globex' }, setting: 'metrics.tenantLabels', source: 'SIGHTLINE_METRICS_TENANT_LABELS', message: 'a tenant id in the allow list is empty' },
+  { name: 'log level', env: { OTEL_LOG_LEVEL: 'chatty' }, setting: 'logLevel', source: 'OTEL_LOG_LEVEL', message: "Expected OTEL_LOG_LEVEL to be one of none, error, warn, info, debug, verbose, all, got 'chatty' (setting logLevel)." },
+  { name: 'log level option', options: untyped({ logLevel: 'loud' }), setting: 'logLevel', source: 'option', message: "Expected option logLevel to be one of none, error, warn, info, debug, verbose, all, got 'loud'." },
+  { name: 'handle signals word', env: { SIGHTLINE_HANDLE_SIGNALS: 'yes' }, setting: 'shutdown.handleSignals', source: 'SIGHTLINE_HANDLE_SIGNALS', message: "Expected SIGHTLINE_HANDLE_SIGNALS to be 'true' or 'false', got 'yes'" },
   { name: 'port above range', env: { OTEL_EXPORTER_PROMETHEUS_PORT: '65536' }, setting: 'metrics.port', source: 'OTEL_EXPORTER_PROMETHEUS_PORT', message: "a whole number between 0 and 65535, got '65536'" },
   { name: 'port option', options: { metrics: { port: -1 } }, setting: 'metrics.port', source: 'option', message: 'between 0 and 65535, got -1' },
   { name: 'shutdown timeout', options: { shutdown: { timeoutMillis: 0 } }, setting: 'shutdown.timeoutMillis', source: 'option', message: 'of at least 1, got 0' },
@@ -97,6 +115,24 @@ void describe('resolveTelemetryConfig: invalid values', () => {
     });
   });
 
+  void it('does not echo the metrics bearer token, from the environment or an option', () => {
+    for (const [options, env] of [
+      [{}, { SIGHTLINE_METRICS_BEARER_TOKEN: 'two words' }],
+      [{ metrics: { bearerToken: 'tab\tsecret' } }, {}],
+      [{ metrics: { bearerToken: '' } }, {}],
+    ] as const) {
+      assert.throws(
+        () => resolveTelemetryConfig(options, env),
+        (error: unknown) =>
+          error instanceof InvalidConfigError &&
+          error.setting === 'metrics.bearerToken' &&
+          error.value === '[redacted]' &&
+          !/words|secret/.test(error.message) &&
+          error.message.includes("got '[redacted]'"),
+      );
+    }
+  });
+
   void it('does not echo header values, which may hold credentials', () => {
     assert.throws(
       () => resolveTelemetryConfig({}, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20s3cret,x-token s3cret' }),
@@ -127,7 +163,17 @@ void describe('resolveTelemetryConfig: defaults', () => {
     assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true });
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
-    assert.deepEqual(config.metrics, { exporter: 'none', host: '0.0.0.0', port: 9464 });
+    assert.deepEqual(config.metrics, {
+      exporter: 'none',
+      host: '0.0.0.0',
+      port: 9464,
+      path: '/metrics',
+      bearerToken: undefined,
+      maxSeriesPerMetric: 2000,
+      tenantLabels: tenantLabels.off(),
+      defaultMetrics: true,
+    });
+    assert.equal(config.logLevel, undefined);
   });
 
   void it('reads process.env when no environment is passed', () => {
@@ -246,10 +292,76 @@ void describe('resolveTelemetryConfig: precedence', () => {
     });
   });
 
-  void it('metrics: option, OTEL_* variables, defaults', () => {
-    const env = { OTEL_METRICS_EXPORTER: 'none', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: '9100' };
-    assert.deepEqual(resolveTelemetryConfig({}, env).metrics, { exporter: 'none', host: '127.0.0.1', port: 9100 });
-    assert.deepEqual(resolveTelemetryConfig({ metrics: { exporter: 'prometheus', host: '::1' } }, env).metrics, { exporter: 'prometheus', host: '::1', port: 9100 });
+  void it('metrics: option, OTEL_* and SIGHTLINE_METRICS_* variables, defaults', () => {
+    const env = {
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
+      OTEL_EXPORTER_PROMETHEUS_PORT: '9100',
+      SIGHTLINE_METRICS_BEARER_TOKEN: ' from-env ',
+    };
+    const fromEnv = resolveTelemetryConfig({}, env).metrics;
+    assert.deepEqual(
+      { exporter: fromEnv.exporter, host: fromEnv.host, port: fromEnv.port, bearerToken: fromEnv.bearerToken },
+      { exporter: 'none', host: '127.0.0.1', port: 9100, bearerToken: 'from-env' },
+    );
+    const options = { metrics: { exporter: 'prometheus', host: '::1', path: '/internal/metrics', bearerToken: 'opt', maxSeriesPerMetric: 50, defaultMetrics: false } } as const;
+    const fromOptions = resolveTelemetryConfig(options, env).metrics;
+    assert.deepEqual(
+      { ...fromOptions, tenantLabels: undefined },
+      { exporter: 'prometheus', host: '::1', port: 9100, path: '/internal/metrics', bearerToken: 'opt', maxSeriesPerMetric: 50, defaultMetrics: false, tenantLabels: undefined },
+    );
+    assert.equal(resolveTelemetryConfig({}, { OTEL_METRICS_EXPORTER: 'Prometheus' }).metrics.exporter, 'prometheus');
+  });
+
+  void it('tenant labels: SIGHTLINE_METRICS_TENANT_LABELS as off, allow:<ids> or top:<k>', () => {
+    const policy = (value: string): TenantLabelPolicy => resolveTelemetryConfig({}, { SIGHTLINE_METRICS_TENANT_LABELS: value }).metrics.tenantLabels;
+    assert.equal(policy('OFF'), tenantLabels.off());
+    const allow = policy('allow: acme , globex');
+    assert.equal(allow.kind, 'allowList');
+    assert.deepEqual(['acme', 'globex', 'initech', undefined].map((id) => allow.labelFor(id)), ['acme', 'globex', 'other', '']);
+    const top = policy('Top:1');
+    assert.equal(top.kind, 'topK');
+    const labels = Array.from({ length: 5 }, () => top.labelFor('acme'));
+    assert.equal(labels.at(-1), 'acme', 'the busiest tenant is labelled once counted');
+    assert.equal(top.labelFor('globex'), 'other');
+  });
+
+  void it('tenant labels: an option policy wins over the variable and is used, not frozen', () => {
+    class FirstSeen implements TenantLabelPolicy {
+      readonly kind = 'allowList' as const;
+      first: string | undefined;
+      labelFor(tenantId: string | undefined): string {
+        this.first ??= tenantId;
+        return tenantId === this.first ? (tenantId ?? '') : 'other';
+      }
+    }
+    const own = new FirstSeen();
+    const config = resolveTelemetryConfig({ metrics: { tenantLabels: own } }, { SIGHTLINE_METRICS_TENANT_LABELS: 'off' });
+    assert.equal(config.metrics.tenantLabels.kind, 'allowList');
+    assert.equal(config.metrics.tenantLabels.labelFor('acme'), 'acme');
+    assert.equal(config.metrics.tenantLabels.labelFor('globex'), 'other');
+    assert.equal(own.first, 'acme');
+    assert.ok(!Object.isFrozen(own));
+    assert.ok(Object.isFrozen(config.metrics.tenantLabels));
+  });
+
+  void it('handleSignals: option, SIGHTLINE_HANDLE_SIGNALS, then false for startTelemetry and true for the register entry', () => {
+    const signals = (entry: 'startTelemetry' | 'register', options: TelemetryOptions, env: Env): boolean =>
+      resolveTelemetryConfigFor(entry, options, env).shutdown.handleSignals;
+    assert.equal(signals('startTelemetry', {}, {}), false);
+    assert.equal(signals('register', {}, {}), true);
+    assert.equal(resolveTelemetryConfig({}, {}).shutdown.handleSignals, false, 'resolveTelemetryConfig resolves as startTelemetry does');
+    assert.equal(signals('startTelemetry', {}, { SIGHTLINE_HANDLE_SIGNALS: 'TRUE' }), true);
+    assert.equal(signals('register', {}, { SIGHTLINE_HANDLE_SIGNALS: 'false' }), false);
+    assert.equal(signals('register', { shutdown: { handleSignals: true } }, { SIGHTLINE_HANDLE_SIGNALS: 'false' }), true);
+    assert.equal(signals('startTelemetry', { shutdown: { handleSignals: false } }, { SIGHTLINE_HANDLE_SIGNALS: 'true' }), false);
+  });
+
+  void it('logLevel: option, OTEL_LOG_LEVEL in any letter case, else unset', () => {
+    assert.equal(resolveTelemetryConfig({}, { OTEL_LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
+    assert.equal(resolveTelemetryConfig({}, { OTEL_LOG_LEVEL: ' Warn ' }).logLevel, 'warn');
+    assert.equal(resolveTelemetryConfig({ logLevel: 'error' }, { OTEL_LOG_LEVEL: 'all' }).logLevel, 'error');
+    assert.equal(resolveTelemetryConfig({}, { OTEL_LOG_LEVEL: ' ' }).logLevel, undefined);
   });
 });
 

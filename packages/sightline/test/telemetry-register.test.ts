@@ -42,6 +42,16 @@ void describe('--import sightline/register start-up', () => {
     assert.match(app.stderr(), /'express' was loaded before telemetry started/);
   });
 
+  void it('sends diag output to the console at OTEL_LOG_LEVEL (any letter case), and not without it', async () => {
+    const diagLine = /^sightline: The app is an ES module/m;
+    await using quiet = startChildApp('late-start.ts', { env: {} });
+    assert.deepEqual(await quiet.exited(), { code: 0, signal: null });
+    assert.doesNotMatch(quiet.stderr(), diagLine, 'only the process warning, no diag line');
+    await using loud = startChildApp('late-start.ts', { env: { OTEL_LOG_LEVEL: 'Warn' } });
+    assert.deepEqual(await loud.exited(), { code: 0, signal: null });
+    assert.match(loud.stderr(), diagLine, loud.stderr());
+  });
+
   void it('warns once that an ES module app needs --import sightline/register', async () => {
     await using app = startChildApp('late-start.ts', { env: {} });
     assert.deepEqual(await app.nextMessage(), { started: true });

@@ -60,6 +60,41 @@ void describe('shutdown on signals', () => {
   });
 });
 
+void describe('shutdown on signals with --import sightline/register', () => {
+  const registerEnv = (endpoint: string, extra: Record<string, string>): Record<string, string> => ({
+    ...burstEnv(endpoint, 'http/protobuf'),
+    OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http',
+    ...extra,
+  });
+
+  void it('flushes on SIGTERM by default, then dies by SIGTERM', async () => {
+    await using receiver = await startHttpReceiver();
+    await using app = startChildApp('register-span-app.ts', {
+      env: registerEnv(receiver.endpoint, {}),
+      execArgv: ['--import', 'sightline/register'],
+      args: [String(SPANS)],
+    });
+    assert.deepEqual(await app.nextMessage(), { queued: SPANS });
+    app.process.kill('SIGTERM');
+    assert.deepEqual(await app.exited(), { code: null, signal: 'SIGTERM' });
+    assert.equal(receiver.spans().length, SPANS);
+  });
+
+  void it('leaves SIGTERM alone with SIGHTLINE_HANDLE_SIGNALS=false: the process dies at once and the queue is lost', async () => {
+    await using receiver = await startHttpReceiver();
+    await using app = startChildApp('register-span-app.ts', {
+      env: registerEnv(receiver.endpoint, { SIGHTLINE_HANDLE_SIGNALS: 'false' }),
+      execArgv: ['--import', 'sightline/register'],
+      args: [String(SPANS)],
+    });
+    assert.deepEqual(await app.nextMessage(), { queued: SPANS });
+    app.process.kill('SIGTERM');
+    assert.deepEqual(await app.exited(), { code: null, signal: 'SIGTERM' });
+    assert.equal(receiver.spans().length, 0, 'nothing was flushed');
+    assert.equal(receiver.requests.length, 0);
+  });
+});
+
 void describe('the Telemetry handle', () => {
   const quiet = (endpoint: string): TelemetryOptions => ({
     serviceName: 'handle-test',

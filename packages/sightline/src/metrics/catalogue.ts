@@ -56,10 +56,13 @@ export const catalogue = Object.freeze({
     buckets: DB_OPERATION_BUCKETS,
   }),
   dbClientConnectionCount: gauge({
-    name: 'db_client_connection_count',
+    // The current convention, db.client.connection.count, converts to a name
+    // ending in _count, which Prometheus reserves for histograms and
+    // summaries (promtool rejects it); its previous name is used instead.
+    name: 'db_client_connections_usage',
     help: 'Number of connections in a database client pool, by state (idle, used).',
     unit: 'connections',
-    semanticConvention: 'db.client.connection.count',
+    semanticConvention: 'db.client.connections.usage',
     labelNames: ['db_client_connection_pool_name', 'db_client_connection_state'],
   }),
   dbClientConnectionPendingRequests: gauge({
@@ -140,6 +143,12 @@ export const catalogue = Object.freeze({
     name: 'sightline_cache_requests_total',
     help: 'Cache lookups, by result (hit, miss).',
     unit: 'requests',
+    labelNames: ['cache', 'result'],
+  }),
+  cacheLoads: counter({
+    name: 'sightline_cache_loads_total',
+    help: 'Values loaded on a cache miss by getOrLoad, by result (success, failure).',
+    unit: 'loads',
     labelNames: ['cache', 'result'],
   }),
   cacheOperationDuration: histogram({

@@ -7,10 +7,10 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidConfigError, MetricsServerStartError } from '../errors.ts';
+import { MetricsServerStartError } from '../errors.ts';
 import { firstSet, resolveValue } from '../telemetry/config/env.ts';
 import type { Env } from '../telemetry/config/env.ts';
-import { asInteger, asNonEmptyString } from '../telemetry/config/validate.ts';
+import { asInteger, asNonEmptyString, asUrlPath } from '../telemetry/config/validate.ts';
 import { createMetricsHandler } from './metrics-handler.ts';
 import type { MetricsRegistry } from './registry.ts';
 
@@ -101,9 +101,6 @@ function resolveEndpoint(options: MetricsServerOptions, env: Env): { host: strin
     (candidate) => asInteger(candidate, { min: 0, max: 65_535 }),
     DEFAULT_METRICS_PORT,
   );
-  const path = options.path ?? '/metrics';
-  if (typeof path !== 'string' || !path.startsWith('/') || path.includes('?')) {
-    throw new InvalidConfigError({ setting: 'metrics.path', source: 'option', value: path, expected: 'a path starting with / and without a query' });
-  }
+  const path = resolveValue(firstSet('metrics.path', options.path, {}), asUrlPath, '/metrics');
   return { host, port, path };
 }

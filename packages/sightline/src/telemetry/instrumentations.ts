@@ -11,6 +11,7 @@
  * without the `--import sightline/register` loader hook) a warning says so,
  * once per process.
  */
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
@@ -20,19 +21,26 @@ import { isLoaderHookRegistered } from './loader-hook.ts';
 
 type Switches = { readonly [K in InstrumentationName]: boolean };
 
+/** How the instrumentations are configured beyond being switched on. */
+export interface InstrumentationSettings {
+  /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
+  readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
+}
+
 interface Candidate {
   /** The npm modules the instrumentation patches; empty for Node built-ins reached without a module load. */
   readonly modules: readonly string[];
   /** Whether the instrumentation patches a module at load time (as opposed to subscribing to diagnostics channels). */
   readonly patchesOnLoad: boolean;
-  readonly create: () => Promise<Instrumentation>;
+  readonly create: (settings: InstrumentationSettings) => Promise<Instrumentation>;
 }
 
 const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
   http: {
     modules: [],
     patchesOnLoad: true,
-    create: async () => new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation(),
+    create: async ({ ignoreIncomingRequest }) =>
+      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({ ignoreIncomingRequestHook: ignoreIncomingRequest }),
   },
   undici: {
     modules: [],
@@ -64,7 +72,7 @@ const warnedKey = Symbol.for('sightline.telemetry.lateInstrumentationWarned');
  * whose library is installed, in a fixed order. They record to the global
  * tracer provider once it is registered.
  */
-export async function createInstrumentations(switches: Switches): Promise<Instrumentation[]> {
+export async function createInstrumentations(switches: Switches, settings: InstrumentationSettings): Promise<Instrumentation[]> {
   const chosen = (Object.keys(CANDIDATES) as InstrumentationName[]).filter((name) => {
     const candidate = CANDIDATES[name];
     if (!switches[name]) return false;
@@ -74,7 +82,7 @@ export async function createInstrumentations(switches: Switches): Promise<Instru
     return false;
   });
   warnAboutLateInstrumentation(chosen);
-  return Promise.all(chosen.map((name) => CANDIDATES[name].create()));
+  return Promise.all(chosen.map((name) => CANDIDATES[name].create(settings)));
 }
 
 function appRequire(): NodeJS.Require {

@@ -9,7 +9,8 @@
  * stderr.
  *
  * With no code of its own to call `shutdown()`, this entry also flushes on
- * SIGTERM and SIGINT (`shutdown.handleSignals`): the app's own signal
+ * SIGTERM and SIGINT by default (`shutdown.handleSignals` defaults to true
+ * here; `SIGHTLINE_HANDLE_SIGNALS=false` turns it off): the app's own signal
  * listeners still decide what happens, and without any the signal is raised
  * again after the flush, so the process ends exactly as it would have.
  */
@@ -17,4 +18,4 @@ import { registerLoaderHook } from './loader-hook.ts';
 import { startTelemetryAs } from './start-telemetry.ts';
 
 registerLoaderHook();
-await startTelemetryAs('`--import sightline/register`', { shutdown: { handleSignals: true } });
+await startTelemetryAs('`--import sightline/register`', {});

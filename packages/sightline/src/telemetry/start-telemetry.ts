@@ -20,7 +20,8 @@ import { createMetricsRegistry } from '../metrics/registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
-import { resolveTelemetryConfig } from './config/resolve.ts';
+import { resolveTelemetryConfigFor } from './config/resolve.ts';
+import type { TelemetryEntry } from './config/resolve.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
 import { enableDiagLogging } from './diag-logging.ts';
 import { runningTelemetryRecord, setRunningTelemetryRecord } from './current-telemetry.ts';
@@ -28,17 +29,28 @@ import type { TelemetryOrigin } from './current-telemetry.ts';
 import { createSpanExporter } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
+import { isMetricsScrape } from './scrape-filter.ts';
+import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
 import { createSampler } from './sampling/create-sampler.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
 import type { Telemetry } from './telemetry.ts';
 
+const ENTRIES: { readonly [K in TelemetryOrigin]: TelemetryEntry } = {
+  'startTelemetry()': 'startTelemetry',
+  '`--import sightline/register`': 'register',
+};
+
 /**
  * Starts telemetry for this process and returns its handle. Options override
  * the `OTEL_*` variables (see docs/configuration.md); with no options the
- * environment alone decides. `OTEL_LOG_LEVEL` turns on OpenTelemetry's
- * diagnostic logging.
+ * environment alone decides. `logLevel` (`OTEL_LOG_LEVEL`) turns on
+ * OpenTelemetry's diagnostic logging.
+ *
+ * With `metrics.exporter: 'prometheus'` (`OTEL_METRICS_EXPORTER=prometheus`)
+ * the metrics server starts too, with the `metrics.*` options (path, bearer
+ * token, series cap, tenant-label policy); its scrapes are not traced.
  *
  * - A configuration error rejects with `InvalidConfigError` before anything
  *   is registered.
@@ -54,8 +66,8 @@ export function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetr
 
 /** {@link startTelemetry}, recording how it was started (the `register` entry uses this). */
 export async function startTelemetryAs(origin: TelemetryOrigin, options: TelemetryOptions): Promise<Telemetry> {
-  enableDiagLogging(process.env);
-  const config = resolveTelemetryConfig(options, process.env);
+  const config = resolveTelemetryConfigFor(ENTRIES[origin], options, process.env);
+  enableDiagLogging(config.logLevel);
   if (!config.enabled) return new DisabledTelemetry(config);
 
   const running = runningTelemetryRecord();
@@ -72,19 +84,24 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
 }
 
 async function startPipeline(config: ResolvedTelemetryConfig, release: () => void): Promise<Telemetry> {
-  const instrumentations = await createInstrumentations(config.instrumentations);
+  let scrapeEndpoint: ScrapeEndpoint | undefined;
+  const instrumentations = await createInstrumentations(config.instrumentations, {
+    ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
+  });
   const disableInstrumentations = (): void => {
     for (const instrumentation of instrumentations) instrumentation.disable();
   };
   let metricsServer: MetricsServer | undefined;
   try {
     const exporter = await createSpanExporter(config.traces);
-    const metrics = createMetricsRegistry();
+    const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
+    const metrics = createMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
     if (config.metrics.exporter === 'prometheus') {
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
       const { startMetricsServer } = await import('../metrics/metrics-server.ts');
-      metricsServer = await startMetricsServer(metrics, { host: config.metrics.host, port: config.metrics.port });
+      metricsServer = await startMetricsServer(metrics, { host, port, path, bearerToken });
+      scrapeEndpoint = { port: metricsServer.port, path };
     }
     const spanStats = new SpanStatsMeterProvider();
     const spanProcessors: SpanProcessor[] = [

@@ -40,12 +40,14 @@ const NO_SPANS: TelemetrySpanStats = Object.freeze({ exported: 0, dropped: 0, fa
 /** The handle of disabled telemetry: nothing was started, so there is nothing to flush or stop. */
 export class DisabledTelemetry implements Telemetry {
   readonly config: ResolvedTelemetryConfig;
-  /** An empty registry (no runtime metrics), so code that records metrics runs unchanged. */
-  readonly metrics: MetricsRegistry = createMetricsRegistry({ defaultMetrics: false });
+  /** An empty registry (no runtime metrics, the configured tenant-label policy), so code that records metrics runs unchanged. */
+  readonly metrics: MetricsRegistry;
   readonly metricsUrl: string | undefined = undefined;
 
   constructor(config: ResolvedTelemetryConfig) {
     this.config = config;
+    const { maxSeriesPerMetric, tenantLabels } = config.metrics;
+    this.metrics = createMetricsRegistry({ defaultMetrics: false, maxSeriesPerMetric, tenantLabelPolicy: tenantLabels });
   }
 
   shutdown(): Promise<void> {

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { createMetricsRegistry, tryGetTenantContext } from 'sightline';
@@ -16,10 +18,48 @@ import type { HttpTracing, Sample } from './http-server-harness.ts';
 export interface TestRoutes {
   /** GET /orders/:id — creates the span `orders.load` and answers with the tenant it sees. */
   order(id: string): { readonly id: string; readonly tenant: string | null; readonly user: string | null };
+  /**
+   * POST /orders — called once the JSON body was read the framework's usual
+   * way (Express: `express.json()` mounted after the middleware; Fastify: its
+   * JSON parser; Hono: `await c.req.json()`; node:http: `'data'`/`'end'`
+   * listeners); creates the span `orders.create`, answers with the body and the tenant it sees.
+   */
+  create(body: unknown): Created;
+  /**
+   * POST /uploads — called from the `'finish'` listener of a Writable the
+   * Node.js request stream was piped into with {@link pipeBody} (as multer
+   * and other busboy-based parsers read uploads); creates the span
+   * `uploads.store`, answers like `create`.
+   */
+  upload(body: unknown): Created;
   /** GET /boom — throws. */
   boom(): never;
   /** GET /slow — waits until the test releases it, then the app answers 200. */
   slow(): Promise<void>;
+}
+
+/** What POST /orders and POST /uploads answer. */
+export interface Created {
+  readonly body: unknown;
+  readonly tenant: string | null;
+  readonly user: string | null;
+}
+
+/**
+ * Pipes `request` (a Node.js request stream) into a Writable that collects
+ * it, and calls `onBody` with the parsed JSON from the Writable's `'finish'`
+ * listener, the way stream-based body parsers hand over their result.
+ */
+export function pipeBody(request: Readable, onBody: (body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  const collector = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  collector.on('finish', () => onBody(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+  request.pipe(collector);
 }
 
 /** A started app. */
@@ -37,6 +77,13 @@ export type StartApp = (registry: MetricsRegistry, routes: TestRoutes) => Promis
 const DURATION = 'http_server_request_duration_seconds_count';
 const ACTIVE = 'http_server_active_requests';
 
+function created(spanName: string, body: unknown): Created {
+  const span = trace.getTracer('test').startSpan(spanName);
+  span.end();
+  const tenant = tryGetTenantContext();
+  return { body, tenant: tenant?.tenantId ?? null, user: tenant?.userId ?? null };
+}
+
 function createRoutes() {
   let arrive: () => void = () => {};
   let release: () => void = () => {};
@@ -49,6 +96,8 @@ function createRoutes() {
       const tenant = tryGetTenantContext();
       return { id, tenant: tenant?.tenantId ?? null, user: tenant?.userId ?? null };
     },
+    create: (body) => created('orders.create', body),
+    upload: (body) => created('uploads.store', body),
     boom() {
       throw new Error('boom');
     },
@@ -133,6 +182,34 @@ export function describeHttpAdapter(framework: string, start: StartApp): void {
       assert.equal(unmatched.attributes['http.route'], undefined);
       assert.deepEqual(tracing.problems(), []);
     });
+
+    const bodyReaders = [
+      { how: 'by the usual body parser', path: '/orders', contentType: 'application/json', spanName: 'orders.create' },
+      { how: 'through the request stream', path: '/uploads', contentType: 'application/octet-stream', spanName: 'uploads.store' },
+    ] as const;
+    for (const { how, path, contentType, spanName } of bodyReaders) {
+      it(`keeps the tenant context in the handler that runs after the body was read ${how}`, async (t) => {
+        const { registry, app } = await startApp(t);
+        const body = { item: 'book', quantity: 2 };
+
+        const response = await fetch(`${app.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'x-tenant-id': 'acme', 'x-user-id': 'u-7' },
+          body: JSON.stringify(body),
+        });
+        assert.equal(response.status, 200);
+        assert.deepEqual(await response.json(), { body, tenant: 'acme', user: 'u-7' });
+
+        await waitForSample(registry, DURATION, { http_route: path, http_request_method: 'POST', http_response_status_code: '200' }, 1);
+        const server = await waitFor('the POST server span', () => tracing.serverSpans().find((s) => s.name === `POST ${path}`));
+        const span = tracing.span(spanName);
+        assert.equal(span.spanContext().traceId, server.spanContext().traceId);
+        assert.equal(span.parentSpanContext?.spanId, server.spanContext().spanId);
+        assert.equal(span.attributes['tenant.id'], 'acme');
+        assert.equal(span.attributes['user.id'], 'u-7');
+        assert.deepEqual(tracing.problems(), []);
+      });
+    }
 
     it('keeps a tenant from upstream baggage and ignores (and counts) an invalid tenant header', async (t) => {
       const { registry, app } = await startApp(t);

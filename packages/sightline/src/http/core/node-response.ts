@@ -51,6 +51,7 @@ export function nodeRequestInput<Req extends IncomingMessage>(request: Req): Ser
     request,
     method: request.method,
     path: pathOf(request.url),
+    stream: request,
     header: (name) => firstHeaderValue(request.headers[name]),
     defaultClaims: () => claimsOf(request),
   } satisfies RequestIdInput<Req> & ServerRequestInput<Req>;

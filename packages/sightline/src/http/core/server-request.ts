@@ -3,10 +3,12 @@
  * {@link HttpServerInstrumentation.start} when a request arrives, runs the
  * rest of the request in the returned context, and calls `end` once the
  * response is finished or the connection closed. `start` counts the request
- * as active and resolves its tenant; `end` (effective once) records
+ * as active, resolves its tenant and makes the listeners later added to the
+ * request stream run in the request's context; `end` (effective once) records
  * `http_server_request_duration_seconds`, decrements
  * `http_server_active_requests` and names the server span after the route.
  */
+import type { EventEmitter } from 'node:events';
 import { createContextKey, context as otelContext, diag, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
@@ -15,6 +17,7 @@ import { catalogue } from '../../metrics/catalogue.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
+import { runListenersInContext } from './request-listeners.ts';
 import { RequestTenantResolver } from './request-tenant.ts';
 
 /** What the core needs to know about an incoming request. */
@@ -23,6 +26,12 @@ export interface ServerRequestInput<Req> extends RequestIdInput<Req> {
   readonly method: string | undefined;
   /** The request path without query string, matched against `ignorePaths`. */
   readonly path: string;
+  /**
+   * The Node.js request stream (`IncomingMessage`), when there is one. The
+   * listeners added to it after `start` run in the request's context, so a
+   * body read through its events keeps the tenant (see `request-listeners.ts`).
+   */
+  readonly stream?: EventEmitter;
 }
 
 /** How a request ended. */
@@ -75,6 +84,13 @@ export function createHttpServerInstrumentation<Req>(
         if (span !== undefined) stampTenant(span, requestContext);
       } catch (error) {
         diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
+      }
+      if (input.stream !== undefined) {
+        try {
+          runListenersInContext(input.stream, requestContext);
+        } catch (error) {
+          diag.warn('sightline: could not run the listeners of an HTTP request stream in its context', error);
+        }
       }
       let ended = false;
 

@@ -48,6 +48,7 @@ function fastifyRequestInput(request: FastifyRequest): ServerRequestInput<Fastif
     request,
     method: request.method,
     path: pathOf(request.url),
+    stream: request.raw,
     header: (name) => firstHeaderValue(request.headers[name]),
     defaultClaims: () => (request as FastifyRequest & { user?: unknown }).user,
   };

@@ -4,9 +4,10 @@
  * route that handled the request; a request only `use()` middleware saw
  * (Hono's not-found handler answered) is `unmatched`. On `@hono/node-server`
  * the request is recorded when the Node.js response finishes or the
- * connection closes; elsewhere when the handler chain returns.
+ * connection closes; elsewhere when the handler chain returns. There, the
+ * listeners added to `c.env.incoming` run in the request's context too.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { context as otelContext } from '@opentelemetry/api';
@@ -65,11 +66,21 @@ function nodeResponseOf(c: Context): ServerResponse | undefined {
   return typeof outgoing?.once === 'function' ? (outgoing as ServerResponse) : undefined;
 }
 
+/** The `IncomingMessage` `@hono/node-server` passes as `c.env.incoming`, if any. */
+function nodeRequestOf(c: Context): IncomingMessage | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null || !('incoming' in env)) return undefined;
+  const incoming = env.incoming as Partial<IncomingMessage> | undefined;
+  return typeof incoming?.on === 'function' ? (incoming as IncomingMessage) : undefined;
+}
+
 function honoRequestInput(c: Context): ServerRequestInput<Context> {
+  const stream = nodeRequestOf(c);
   return {
     request: c,
     method: c.req.method,
     path: c.req.path,
+    ...(stream === undefined ? {} : { stream }),
     header: (name) => c.req.header(name),
     defaultClaims: () => (c.get as (key: string) => unknown)('jwtPayload'),
   };

@@ -9,24 +9,41 @@ import { deepFreeze } from './deep-freeze.ts';
 import type { Env } from './env.ts';
 import { firstSet, resolveValue } from './env.ts';
 import { resolveInstrumentations } from './resolve-instrumentations.ts';
+import { resolveMetrics } from './resolve-metrics.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveSampler } from './resolve-sampler.ts';
 import { resolveBatch, resolveTraces } from './resolve-traces.ts';
-import type { ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
-import { asBoolean, asEnum, asInteger, asMillis, asNonEmptyString, asStringList, optionGroup } from './validate.ts';
+import type { LogLevel, ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
+import { asBoolean, asEnum, asMillis, asStringList, optionGroup } from './validate.ts';
 
 /** Baggage entries copied onto spans unless `context.baggageKeys` says otherwise. */
 export const DEFAULT_BAGGAGE_KEYS: readonly string[] = [TENANT_ID_KEY, USER_ID_KEY];
 
+/** The `diag` levels `OTEL_LOG_LEVEL` accepts, quietest first. */
+export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+
+/**
+ * How telemetry is being started. The entry decides one default: the
+ * `--import sightline/register` entry has no code of its own to call
+ * `shutdown()`, so it flushes on SIGTERM/SIGINT unless told otherwise.
+ */
+export type TelemetryEntry = 'startTelemetry' | 'register';
+
 /**
  * Merges `options` with the environment and defaults into a validated,
- * deep-frozen configuration. The caller's object is not modified.
+ * deep-frozen configuration, as `startTelemetry` resolves it. The caller's
+ * object is not modified.
  *
  * @param options What the user passed to `startTelemetry`; every field optional.
  * @param env The environment to read `OTEL_*` variables from; `process.env` by default.
  * @throws {InvalidConfigError} when a value is invalid; the message names the setting, the value, its source and what is accepted.
  */
 export function resolveTelemetryConfig(options: TelemetryOptions = {}, env: Env = process.env): ResolvedTelemetryConfig {
+  return resolveTelemetryConfigFor('startTelemetry', options, env);
+}
+
+/** {@link resolveTelemetryConfig} with the defaults of `entry`. */
+export function resolveTelemetryConfigFor(entry: TelemetryEntry, options: TelemetryOptions, env: Env): ResolvedTelemetryConfig {
   const resource = resolveResource(options, env);
   return deepFreeze({
     enabled: resolveEnabled(options, env),
@@ -36,8 +53,9 @@ export function resolveTelemetryConfig(options: TelemetryOptions = {}, env: Env 
     sampler: resolveSampler(options, env),
     instrumentations: resolveInstrumentations(options, env),
     context: resolveContext(options),
-    shutdown: resolveShutdown(options),
+    shutdown: resolveShutdown(options, env, entry),
     metrics: resolveMetrics(options, env),
+    logLevel: resolveValue(firstSet('logLevel', options.logLevel, env, ['OTEL_LOG_LEVEL']), (c) => asEnum(c, LOG_LEVELS), undefined),
   });
 }
 
@@ -57,27 +75,14 @@ function resolveContext(options: TelemetryOptions): ResolvedTelemetryConfig['con
   };
 }
 
-function resolveShutdown(options: TelemetryOptions): ResolvedTelemetryConfig['shutdown'] {
+function resolveShutdown(options: TelemetryOptions, env: Env, entry: TelemetryEntry): ResolvedTelemetryConfig['shutdown'] {
   const shutdown = optionGroup(options.shutdown, 'shutdown');
   return {
-    handleSignals: resolveValue(firstSet('shutdown.handleSignals', shutdown['handleSignals'], {}), asBoolean, false),
+    handleSignals: resolveValue(
+      firstSet('shutdown.handleSignals', shutdown['handleSignals'], env, ['SIGHTLINE_HANDLE_SIGNALS']),
+      asBoolean,
+      entry === 'register',
+    ),
     timeoutMillis: resolveValue(firstSet('shutdown.timeoutMillis', shutdown['timeoutMillis'], {}), asMillis, 5000),
-  };
-}
-
-function resolveMetrics(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['metrics'] {
-  const metrics = optionGroup(options.metrics, 'metrics');
-  return {
-    exporter: resolveValue(
-      firstSet('metrics.exporter', metrics['exporter'], env, ['OTEL_METRICS_EXPORTER']),
-      (c) => asEnum(c, ['prometheus', 'none'] as const),
-      'none',
-    ),
-    host: resolveValue(firstSet('metrics.host', metrics['host'], env, ['OTEL_EXPORTER_PROMETHEUS_HOST']), asNonEmptyString, '0.0.0.0'),
-    port: resolveValue(
-      firstSet('metrics.port', metrics['port'], env, ['OTEL_EXPORTER_PROMETHEUS_PORT']),
-      (c) => asInteger(c, { min: 0, max: 65_535 }),
-      9464,
-    ),
   };
 }

@@ -8,6 +8,7 @@
  * The sampler shapes live here too, since both the options and the resolved
  * configuration carry one.
  */
+import type { TenantLabelPolicy } from '../../metrics/tenant-label-policy.ts';
 
 /** Where finished spans go: an OTLP collector, the console (for local debugging) or nowhere. */
 export type TracesExporter = 'otlp' | 'console' | 'none';
@@ -23,6 +24,12 @@ export type OtlpCompression = 'gzip' | 'none';
 
 /** How metrics are exposed: a Prometheus scrape endpoint, or not at all. */
 export type MetricsExporter = 'prometheus' | 'none';
+
+/**
+ * Levels of OpenTelemetry's diagnostic logger (`diag`), from quietest to
+ * loudest, as `OTEL_LOG_LEVEL` names them.
+ */
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /** The instrumentations Sightline can enable, by their OpenTelemetry short names. */
 export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express';
@@ -137,6 +144,13 @@ export interface TelemetryOptions {
   readonly shutdown?: ShutdownOptions | undefined;
   /** Metrics exposure. */
   readonly metrics?: MetricsOptions | undefined;
+  /**
+   * Send OpenTelemetry's diagnostics (`diag`: export failures, drops,
+   * instrumentation messages) to the console at this level.
+   * Env: `OTEL_LOG_LEVEL` (any letter case). Default: unset, which leaves
+   * `diag` alone (silent unless the app set its own logger).
+   */
+  readonly logLevel?: LogLevel | undefined;
 }
 
 /** Trace export options; each overrides its `OTEL_EXPORTER_OTLP_*` variable. */
@@ -180,7 +194,10 @@ export interface ContextOptions {
 
 /** Shutdown options. */
 export interface ShutdownOptions {
-  /** Flush and shut down on SIGTERM and SIGINT. Default: false. */
+  /**
+   * Flush and shut down on SIGTERM and SIGINT. Env: `SIGHTLINE_HANDLE_SIGNALS`.
+   * Default: false for `startTelemetry`, true for `--import sightline/register`.
+   */
   readonly handleSignals?: boolean | undefined;
   /** Longest time shutdown waits for the final flush. Default: 5000. */
   readonly timeoutMillis?: number | undefined;
@@ -199,6 +216,25 @@ export interface MetricsOptions {
   readonly host?: string | undefined;
   /** Port of the scrape endpoint, 0 for any free port. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. Default: 9464. */
   readonly port?: number | undefined;
+  /** Path the metrics server serves the metrics at; every other path is 404. Default: `/metrics`. */
+  readonly path?: string | undefined;
+  /**
+   * Require `Authorization: Bearer <token>` on every scrape of the metrics
+   * server. Env: `SIGHTLINE_METRICS_BEARER_TOKEN`. Default: no token. Never
+   * repeated in error messages or logs.
+   */
+  readonly bearerToken?: string | undefined;
+  /** Most label sets one metric keeps before new ones fold into the overflow series. Default: 2000. */
+  readonly maxSeriesPerMetric?: number | undefined;
+  /**
+   * Which tenants get their own `tenant_id` label value on HTTP and
+   * messaging metrics: a policy from `tenantLabels`. Env:
+   * `SIGHTLINE_METRICS_TENANT_LABELS` (`off`, `allow:acme,globex`, `top:10`).
+   * Default: `tenantLabels.off()`.
+   */
+  readonly tenantLabels?: TenantLabelPolicy | undefined;
+  /** Include the Prometheus client's process and Node.js runtime metrics. Default: true. */
+  readonly defaultMetrics?: boolean | undefined;
 }
 
 /**
@@ -251,5 +287,14 @@ export interface ResolvedTelemetryConfig {
     readonly exporter: MetricsExporter;
     readonly host: string;
     readonly port: number;
+    readonly path: string;
+    /** The scrape token, or undefined when scrapes need none. */
+    readonly bearerToken: string | undefined;
+    readonly maxSeriesPerMetric: number;
+    /** The policy in use (a frozen wrapper around an option's policy, so the caller's object is never frozen). */
+    readonly tenantLabels: TenantLabelPolicy;
+    readonly defaultMetrics: boolean;
   };
+  /** The `diag` console level, or undefined when neither the option nor `OTEL_LOG_LEVEL` sets one. */
+  readonly logLevel: LogLevel | undefined;
 }

@@ -109,3 +109,25 @@ export function asPlainObject(candidate: Candidate): Record<string, unknown> {
 export function optionGroup(value: unknown, setting: string): Record<string, unknown> {
   return value === undefined ? {} : asPlainObject({ setting, source: 'option', value });
 }
+
+/** A URL path: starts with `/`, no query string or fragment. */
+export function asUrlPath(candidate: Candidate): string {
+  const { value } = candidate;
+  if (typeof value === 'string' && value.startsWith('/') && !/[?#\s]/.test(value)) return value;
+  return reject(candidate, 'a path starting with / without a query, fragment or spaces');
+}
+
+/**
+ * A credential such as a bearer token: a non-empty string without
+ * whitespace. A rejected string is reported as `'[redacted]'`, never
+ * repeated.
+ */
+export function asSecretToken(candidate: Candidate): string {
+  const { value } = candidate;
+  if (typeof value === 'string' && value !== '' && !/\s/.test(value)) return value;
+  return reject(
+    { ...candidate, value: typeof value === 'string' ? '[redacted]' : value },
+    'a non-empty token without spaces',
+    'Use the token your scraper sends (Prometheus: authorization.credentials), or leave it unset.',
+  );
+}

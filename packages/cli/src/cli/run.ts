@@ -1,0 +1,162 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliUsageError, SightlineError } from 'sightline/errors';
+import { generateDashboards, renderDashboard } from '../dashboards/generate.ts';
+import { generateRules, renderRules } from '../rules/generate.ts';
+import { loadSloFile } from '../slo/load.ts';
+import { devCommand } from './dev-command.ts';
+
+/** Where the command writes. */
+export interface CliStreams {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** Exit codes: 0 done, 1 failed (bad SLO file, unwritable output), 2 wrong usage. */
+export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
+
+/** The help text. */
+export const USAGE = `Usage:
+  sightline dashboards --out DIR [--service NAME] [--datasource UID] [--traces-datasource UID]
+      Writes the Overview and Service internals Grafana dashboards (JSON) into DIR.
+      --service            the Prometheus job the dashboards open on
+      --datasource         UID of the Prometheus datasource (default prometheus)
+      --traces-datasource  UID of the Jaeger or Tempo datasource latency panels link to (default jaeger)
+
+  sightline rules --slo FILE --out FILE [--interval 30s] [--max-for DURATION] [--runbook-base URL]
+      Writes Prometheus recording and alerting rules for the objectives in the SLO file.
+      --interval      evaluation interval of every rule group (default 30s)
+      --max-for       caps every alert's "for" (tests and demos only)
+      --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
+
+  sightline dev [--port 4318] [--host 127.0.0.1] [--max-traces 500] [--quiet]
+      Runs a local trace viewer (no Docker, no collector): an OTLP/HTTP JSON receiver that
+      keeps recent traces in memory, shows them at its URL and prints each one as a tree.
+      Point a service at it with OTEL_EXPORTER_OTLP_PROTOCOL=http/json and
+      OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318. Runs until interrupted.
+
+  sightline help
+`;
+
+/**
+ * Runs the `sightline` command with `args` (without the node and script
+ * paths) and returns the exit code. Never throws. `signal` ends a command
+ * that runs until interrupted (`dev`).
+ */
+export async function runCli(args: readonly string[], streams: CliStreams, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'dashboards':
+        return await dashboardsCommand(rest, streams);
+      case 'rules':
+        return await rulesCommand(rest, streams);
+      case 'dev':
+        await devCommand(devOptions(rest), streams, signal);
+        return EXIT.ok;
+      case 'help':
+      case '--help':
+      case '-h':
+        streams.stdout.write(USAGE);
+        return EXIT.ok;
+      case undefined:
+        throw new CliUsageError('Expected a command: dashboards, rules or dev.');
+      default:
+        throw new CliUsageError(`Unknown command ${JSON.stringify(command)}; expected dashboards, rules or dev.`);
+    }
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      streams.stderr.write(`sightline: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    streams.stderr.write(`sightline: ${error instanceof SightlineError || error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function dashboardsCommand(args: readonly string[], streams: CliStreams): Promise<number> {
+  const values = parse(args, {
+    out: { type: 'string' },
+    service: { type: 'string' },
+    datasource: { type: 'string' },
+    'traces-datasource': { type: 'string' },
+  });
+  const out = required(values, 'out');
+  await mkdir(out, { recursive: true });
+  for (const generated of generateDashboards({
+    ...(values.service !== undefined && { service: values.service }),
+    ...(values.datasource !== undefined && { datasource: values.datasource }),
+    ...(values['traces-datasource'] !== undefined && { tracesDatasource: values['traces-datasource'] }),
+  })) {
+    const file = join(out, generated.file);
+    await writeFile(file, renderDashboard(generated));
+    streams.stdout.write(`wrote ${file}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function rulesCommand(args: readonly string[], streams: CliStreams): Promise<number> {
+  const values = parse(args, {
+    slo: { type: 'string' },
+    out: { type: 'string' },
+    interval: { type: 'string' },
+    'max-for': { type: 'string' },
+    'runbook-base': { type: 'string' },
+  });
+  const sloFile = required(values, 'slo');
+  const out = required(values, 'out');
+  const { file } = generateRules(await loadSloFile(sloFile), {
+    ...(values.interval !== undefined && { interval: values.interval }),
+    ...(values['max-for'] !== undefined && { maxFor: values['max-for'] }),
+    ...(values['runbook-base'] !== undefined && { runbookBase: values['runbook-base'] }),
+  });
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, renderRules(file, ['sightline rules', ...args].join(' ')));
+  streams.stdout.write(`wrote ${out}\n`);
+  return EXIT.ok;
+}
+
+function devOptions(args: readonly string[]): { host: string; port: number; maxTraces: number; quiet: boolean } {
+  let values: { host?: string; port?: string; 'max-traces'?: string; quiet?: boolean };
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'max-traces': { type: 'string' }, quiet: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  return {
+    host: values.host ?? '127.0.0.1',
+    port: wholeNumber(values.port ?? '4318', '--port', 0, 65_535),
+    maxTraces: wholeNumber(values['max-traces'] ?? '500', '--max-traces', 1, 1_000_000),
+    quiet: values.quiet ?? false,
+  };
+}
+
+function wholeNumber(text: string, name: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new CliUsageError(`Expected ${name} to be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}.`);
+  }
+  return value;
+}
+
+type StringOptions = Record<string, { type: 'string' }>;
+
+function parse<O extends StringOptions>(args: readonly string[], options: O): { [K in keyof O]?: string } {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function required<V extends Record<string, string | undefined>>(values: V, name: keyof V & string): string {
+  const value = values[name];
+  if (value === undefined || value === '') throw new CliUsageError(`Missing --${name}.`);
+  return value;
+}

@@ -1,0 +1,68 @@
+import type { CounterDefinition, GaugeDefinition, HistogramDefinition } from 'sightline/metrics';
+
+/**
+ * Series selectors built from catalogue declarations: the metric name comes
+ * from the declaration and every label a selector names is checked against
+ * the declaration's label names at compile time, so a renamed metric or
+ * label breaks the build instead of a dashboard.
+ */
+
+/** Labels Prometheus attaches to every scraped series. */
+export type TargetLabel = 'job' | 'instance';
+
+/** A label matcher: `=`, `!=`, `=~` or `!~` and its value. */
+export interface Matcher {
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** Matchers by label name; a plain string means equality. */
+export type Matchers<L extends string> = { readonly [K in L | TargetLabel]?: string | Matcher };
+
+/** Prometheus's own per-target series: 1 when the last scrape succeeded, 0 when it failed. */
+export const TARGET_UP = 'up';
+
+/** A regular-expression matcher. */
+export function matching(value: string): Matcher {
+  return { op: '=~', value };
+}
+
+/** `name{matchers}` of a counter or gauge. */
+export function series<L extends string>(
+  definition: CounterDefinition<L> | GaugeDefinition<L>,
+  matchers: Matchers<L> = {},
+): string {
+  return withMatchers(definition.name, matchers);
+}
+
+/** The `_bucket` series of a histogram; `le` can be matched. */
+export function buckets<L extends string>(
+  definition: HistogramDefinition<L>,
+  matchers: Matchers<L> & { readonly le?: string } = {},
+): string {
+  return withMatchers(`${definition.name}_bucket`, matchers);
+}
+
+/** The `_count` series of a histogram (one per observation). */
+export function observations<L extends string>(definition: HistogramDefinition<L>, matchers: Matchers<L> = {}): string {
+  return withMatchers(`${definition.name}_count`, matchers);
+}
+
+/** The `_sum` series of a histogram. */
+export function total<L extends string>(definition: HistogramDefinition<L>, matchers: Matchers<L> = {}): string {
+  return withMatchers(`${definition.name}_sum`, matchers);
+}
+
+/** `name{...}` of a series Prometheus creates itself, such as {@link TARGET_UP}. */
+export function targetSeries(name: string, matchers: Matchers<never> = {}): string {
+  return withMatchers(name, matchers);
+}
+
+function withMatchers(name: string, matchers: Readonly<Record<string, string | Matcher | undefined>>): string {
+  const parts = Object.entries(matchers).flatMap(([label, matcher]) => {
+    if (matcher === undefined) return [];
+    const { op, value } = typeof matcher === 'string' ? { op: '=', value: matcher } : matcher;
+    return [`${label}${op}"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`];
+  });
+  return parts.length === 0 ? name : `${name}{${parts.join(', ')}}`;
+}

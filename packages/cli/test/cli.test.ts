@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import type { RuleFile } from 'sightline-cli';
+import { run } from './support/repo.ts';
+
+const sightline = (...args: string[]) => run(process.execPath, ['--conditions=source', 'packages/cli/bin/sightline.js', ...args]);
+
+async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sightline-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('sightline command', () => {
+  for (const [why, args, message] of [
+    ['no command', [], /Expected a command: dashboards, rules or dev/],
+    ['dev with a bad --port', ['dev', '--port', 'http'], /Expected --port to be a whole number from 0 to 65535, got "http"/],
+    ['an unknown command', ['deploy'], /Unknown command "deploy"/],
+    ['dashboards without --out', ['dashboards'], /Missing --out/],
+    ['rules without --slo', ['rules', '--out', 'x.yml'], /Missing --slo/],
+    ['an unknown option', ['dashboards', '--out', 'x', '--colour', 'red'], /Unknown option '--colour'/],
+    ['a bad --interval', ['rules', '--slo', 'ops/slo.yml', '--out', '/nonexistent/r.yml', '--interval', 'soon'], /interval .*got "soon"/],
+  ] as const) {
+    it(`exits 2 with the usage on ${why}`, async () => {
+      const result = await sightline(...args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /Usage:/);
+    });
+  }
+
+  it('prints the usage on help', async () => {
+    const result = await sightline('help');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /sightline dashboards --out DIR/);
+  });
+
+  it('writes both dashboards for the given service and datasources', async (t) => {
+    const dir = await tempDir(t);
+    const result = await sightline('dashboards', '--out', dir, '--service', 'orders', '--datasource', 'prom-eu', '--traces-datasource', 'tempo');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((await readdir(dir)).sort(), ['overview.json', 'service-internals.json']);
+    const overview = JSON.parse(await readFile(join(dir, 'overview.json'), 'utf8')) as {
+      uid: string;
+      templating: { list: { name: string; current?: { value: string } }[] };
+    };
+    assert.equal(overview.uid, 'sightline-overview-orders');
+    assert.equal(overview.templating.list.find((v) => v.name === 'job')?.current?.value, 'orders');
+    assert.equal(overview.templating.list.find((v) => v.name === 'datasource')?.current?.value, 'prom-eu');
+    assert.match(await readFile(join(dir, 'overview.json'), 'utf8'), /%22uid%22%3A%22tempo%22/);
+  });
+
+  it('writes rules for an SLO file with the given interval and for cap, which promtool accepts', async (t) => {
+    const dir = await tempDir(t);
+    const out = join(dir, 'rules.yml');
+    const result = await sightline('rules', '--slo', 'ops/slo.yml', '--out', out, '--interval', '10s', '--max-for', '5s');
+    assert.equal(result.code, 0, result.stderr);
+    const file = parse(await readFile(out, 'utf8')) as RuleFile;
+    assert.ok(file.groups.every((g) => g.interval === '10s'));
+    const fors = file.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.for] : [])));
+    assert.ok(fors.length > 0 && fors.every((f) => f === '5s'), fors.join(','));
+    const check = await run('promtool', ['check', 'rules', out]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  });
+
+  it('exits 1 naming the field and value of an invalid SLO file', async (t) => {
+    const dir = await tempDir(t);
+    const slo = join(dir, 'slo.yml');
+    await writeFile(slo, 'services:\n  - name: shop\n    objectives:\n      latency: { target: 99, threshold: 450ms }\n');
+    const result = await sightline('rules', '--slo', slo, '--out', join(dir, 'rules.yml'));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /services\[0\]\.objectives\.latency\.threshold must be a bucket boundary .*got "450ms"/);
+  });
+});
