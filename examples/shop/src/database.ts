@@ -2,9 +2,13 @@
  * The shop's PostgreSQL store: its own schema (created at start, dropped at
  * close), the product catalogue and the orders. Queries go through `pg`,
  * which the pg auto-instrumentation traces (a CLIENT span per query, SQL
- * with literals as parameters).
+ * with literals as parameters) and `instrumentPgPool` times
+ * (`db_client_operation_duration_seconds` by operation and table, and the
+ * pool's connections).
  */
 import pg from 'pg';
+import type { MetricsRegistry } from 'sightline';
+import { instrumentPgPool } from 'sightline/pg';
 
 export interface Product {
   readonly id: string;
@@ -52,8 +56,9 @@ interface OrderRow {
 }
 
 /** Connects, creates `schema` with its tables and seeds the catalogue. */
-export async function openDatabase(databaseUrl: string, schema: string): Promise<ShopDatabase> {
+export async function openDatabase(databaseUrl: string, schema: string, registry: MetricsRegistry): Promise<ShopDatabase> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, options: `-c search_path=${schema}` });
+  const instrumentation = instrumentPgPool(pool, { name: 'shop-db', registry });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on the next query.
   });
@@ -70,6 +75,7 @@ export async function openDatabase(databaseUrl: string, schema: string): Promise
     );
   } catch (error) {
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    instrumentation.dispose();
     await pool.end();
     throw error;
   }
@@ -80,6 +86,7 @@ export async function openDatabase(databaseUrl: string, schema: string): Promise
       try {
         await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       } finally {
+        instrumentation.dispose();
         await pool.end();
       }
     })());

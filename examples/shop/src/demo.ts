@@ -12,9 +12,8 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { startTraceViewer } from '../../../packages/cli/src/dev/viewer-server.ts';
-import type { TraceViewer } from '../../../packages/cli/src/dev/viewer-server.ts';
-import { renderTraceText } from '../../../packages/cli/src/dev/trace-tree.ts';
+import { renderTraceText, startTraceViewer } from 'sightline-cli';
+import type { TraceViewer } from 'sightline-cli';
 import { natsSettings } from './config.ts';
 import type { NatsSettings } from './config.ts';
 import { startChild, waitForHealthy } from './demo/child-process.ts';

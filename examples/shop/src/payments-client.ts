@@ -3,9 +3,12 @@
  * instrumentation, so the charge is a CLIENT span with the server's span
  * below it) behind an opossum circuit breaker. While the breaker is open,
  * charges fail at once with {@link PaymentsUnavailableError} instead of
- * waiting on a dependency that is down.
+ * waiting on a dependency that is down. `instrumentBreaker` records its
+ * state, transitions and calls.
  */
 import CircuitBreaker from 'opossum';
+import type { MetricsRegistry } from 'sightline';
+import { instrumentBreaker } from 'sightline/resilience';
 
 /** The payments service refused or failed the charge. */
 export class PaymentFailedError extends Error {
@@ -30,7 +33,7 @@ export interface PaymentsClient extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export function createPaymentsClient(baseUrl: string): PaymentsClient {
+export function createPaymentsClient(baseUrl: string, registry: MetricsRegistry): PaymentsClient {
   const call = async (charge: Charge): Promise<string> => {
     const response = await fetch(`${baseUrl}/charge`, {
       method: 'POST',
@@ -52,7 +55,9 @@ export function createPaymentsClient(baseUrl: string): PaymentsClient {
     rollingCountTimeout: 4000,
     resetTimeout: 1500,
   });
+  const instrumentation = instrumentBreaker(breaker, { name: 'payments', registry });
   const close = (): Promise<void> => {
+    instrumentation.dispose();
     breaker.shutdown();
     return Promise.resolve();
   };

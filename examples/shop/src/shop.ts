@@ -1,5 +1,5 @@
 /**
- * Assembles the shop: database, catalogue, payments (server and breaker),
+ * Assembles the shop: database, cached catalogue, payments (server and breaker),
  * event bus (and, with the memory transport, the consumers), the HTTP API.
  * Metrics go into the registry of the running telemetry, which
  * `OTEL_METRICS_EXPORTER=prometheus` serves; without it the API serves them
@@ -35,9 +35,9 @@ export interface Shop extends AsyncDisposable {
 export async function startShop(config: ShopConfig): Promise<Shop> {
   const telemetry = currentTelemetry();
   const registry = telemetry?.metrics ?? createMetricsRegistry();
-  const database = await openDatabase(config.databaseUrl, config.schema);
+  const database = await openDatabase(config.databaseUrl, config.schema, registry);
   const paymentsServer = await startPaymentsServer(config.payments, registry);
-  const payments = createPaymentsClient(paymentsServer.url);
+  const payments = createPaymentsClient(paymentsServer.url, registry);
   const catalogue = createCatalogue(database, registry);
   const bus = createShopBus('shop', registry, config.nats);
   const consumers: Subscription[] = config.nats === undefined ? await subscribeConsumers(bus, config) : [];
@@ -69,6 +69,7 @@ export async function startShop(config: ShopConfig): Promise<Shop> {
       await bus.close();
       await payments.close();
       await paymentsServer.close();
+      catalogue[Symbol.dispose]();
       await database.close();
     })());
   return { url, metricsUrl, close, [Symbol.asyncDispose]: close };

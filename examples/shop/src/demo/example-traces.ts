@@ -4,8 +4,7 @@
  * failed payment, and a dead-lettered event.
  */
 import { DEAD_LETTER_SPAN_EVENT } from 'sightline/events';
-import type { ViewerSpan } from '../../../../packages/cli/src/dev/otlp-json.ts';
-import type { StoredTrace } from '../../../../packages/cli/src/dev/trace-store.ts';
+import type { StoredTrace, ViewerSpan } from 'sightline-cli';
 
 export interface ExampleTraces {
   readonly successfulOrder: StoredTrace | undefined;
