@@ -2,7 +2,8 @@
  * Examples for docs/tracing.md. Type-checked with the rest of the repository.
  */
 import { createServer } from 'node:http';
-import { startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
+import { createMetricsRegistry, currentTelemetry, startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
+import type { MetricsRegistry } from 'sightline';
 import type { Telemetry, TelemetrySpanStats } from 'sightline';
 
 /** Explicit start with options; every option not given comes from OTEL_* variables. */
@@ -71,4 +72,16 @@ export async function startWithRules(): Promise<Telemetry> {
       rules: [{ route: '/health', ratio: 'never' }, { spanName: /^orders\./, ratio: 0.5 }],
     },
   });
+}
+
+/**
+ * Started with `node --import sightline/register app.js`: the app has no handle of its own. It records
+ * into the registry the metrics server serves (or a private one when telemetry is off) and, owning SIGTERM,
+ * awaits the flush after closing its servers.
+ */
+export function zeroCodeApp(closeServers: () => Promise<void>): MetricsRegistry {
+  process.once('SIGTERM', () => {
+    void closeServers().then(() => currentTelemetry()?.shutdown());
+  });
+  return currentTelemetry()?.metrics ?? createMetricsRegistry();
 }

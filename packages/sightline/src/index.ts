@@ -16,6 +16,7 @@ export { VERSION } from './version.ts';
 
 // Telemetry setup
 export { startTelemetry } from './telemetry/start-telemetry.ts';
+export { currentTelemetry } from './telemetry/current-telemetry.ts';
 export type { Telemetry } from './telemetry/telemetry.ts';
 export type { TelemetrySpanStats } from './telemetry/span-stats.ts';
 

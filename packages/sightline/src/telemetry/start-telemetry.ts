@@ -24,6 +24,8 @@ import { resolveTelemetryConfigFor } from './config/resolve.ts';
 import type { TelemetryEntry } from './config/resolve.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
 import { enableDiagLogging } from './diag-logging.ts';
+import { runningTelemetryRecord, setRunningTelemetryRecord } from './current-telemetry.ts';
+import type { TelemetryOrigin } from './current-telemetry.ts';
 import { createSpanExporter } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
@@ -35,21 +37,10 @@ import { SpanStatsMeterProvider } from './span-stats.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
 import type { Telemetry } from './telemetry.ts';
 
-/** How the running telemetry was started; named in {@link TelemetryAlreadyStartedError}. */
-export type TelemetryOrigin = 'startTelemetry()' | '`--import sightline/register`';
-
 const ENTRIES: { readonly [K in TelemetryOrigin]: TelemetryEntry } = {
   'startTelemetry()': 'startTelemetry',
   '`--import sightline/register`': 'register',
 };
-
-const runningKey = Symbol.for('sightline.telemetry.running');
-
-interface RunningSlot {
-  readonly origin: TelemetryOrigin;
-}
-
-type GlobalSlot = { [runningKey]?: RunningSlot | undefined };
 
 /**
  * Starts telemetry for this process and returns its handle. Options override
@@ -79,16 +70,15 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
   enableDiagLogging(config.logLevel);
   if (!config.enabled) return new DisabledTelemetry(config);
 
-  const slot = globalThis as GlobalSlot;
-  const running = slot[runningKey];
+  const running = runningTelemetryRecord();
   if (running !== undefined) throw new TelemetryAlreadyStartedError(running.origin);
-  slot[runningKey] = { origin };
+  setRunningTelemetryRecord({ origin, telemetry: undefined });
   try {
-    return await startPipeline(config, () => {
-      slot[runningKey] = undefined;
-    });
+    const telemetry = await startPipeline(config, () => setRunningTelemetryRecord(undefined));
+    setRunningTelemetryRecord({ origin, telemetry });
+    return telemetry;
   } catch (error) {
-    slot[runningKey] = undefined;
+    setRunningTelemetryRecord(undefined);
     throw error;
   }
 }

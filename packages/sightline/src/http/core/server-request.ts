@@ -9,8 +9,9 @@
  * `http_server_active_requests` and names the server span after the route.
  */
 import type { EventEmitter } from 'node:events';
-import { context as otelContext, diag, trace } from '@opentelemetry/api';
+import { createContextKey, context as otelContext, diag, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
+import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
 import type { RequestIdInput } from './id-source.ts';
@@ -75,11 +76,12 @@ export function createHttpServerInstrumentation<Req>(
       const method = normalizeMethod(input.method);
       const started = performance.now();
       const parent = otelContext.active();
-      const span = trace.getSpan(parent);
+      const span = serverSpanOf(parent);
       active.inc({ http_request_method: method });
       let requestContext = parent;
       try {
         requestContext = tenants.contextFor(parent, input);
+        if (span !== undefined) stampTenant(span, requestContext);
       } catch (error) {
         diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
       }
@@ -125,4 +127,36 @@ function nameServerSpan(span: Span, method: string, route: string): void {
   if (!span.isRecording()) return;
   span.setAttribute('http.route', route);
   span.updateName(`${method === OTHER_METHOD ? 'HTTP' : method} ${route}`);
+}
+
+/**
+ * The server span started before the middleware knew the tenant, so the
+ * tenant span processor found none to copy onto it: set `tenant.id` and
+ * `user.id` now. (With user-id hashing on, the processor hashes a `user.id`
+ * set after start when the span ends.) The resolved tenant replaces one the
+ * processor copied from the incoming `baggage`, as it does in the context.
+ */
+function stampTenant(span: Span, requestContext: Context): void {
+  const tenant = tenantFromContext(requestContext);
+  if (tenant === undefined || !span.isRecording()) return;
+  span.setAttribute(TENANT_ID_KEY, tenant.tenantId);
+  if (tenant.userId !== undefined) span.setAttribute(USER_ID_KEY, tenant.userId);
+}
+
+/**
+ * The key under which OpenTelemetry's HTTP instrumentation keeps the request's
+ * RPC metadata (`@opentelemetry/core`'s `RPC_METADATA_KEY`; context keys are
+ * registered symbols, so the API recreates it).
+ */
+const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
+
+/**
+ * The server span of the request. The active span is not always it: with
+ * the Express instrumentation on, each middleware (this one too) runs in a
+ * span of its own, so the server span is taken from the RPC metadata the
+ * HTTP instrumentation stored in the context, falling back to the active span.
+ */
+function serverSpanOf(parent: Context): Span | undefined {
+  const metadata = parent.getValue(RPC_METADATA_KEY) as { span?: Span } | undefined;
+  return metadata?.span ?? trace.getSpan(parent);
 }
