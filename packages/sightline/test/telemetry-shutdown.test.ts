@@ -58,6 +58,22 @@ void describe('shutdown on signals', () => {
     assert.deepEqual(await app.exited(), { code: 0, signal: null });
     assert.equal(receiver.spans().length, SPANS);
   });
+
+  void it("exports the spans the app's own SIGTERM handler makes while it drains", async () => {
+    const DRAINED = 50;
+    await using receiver = await startHttpReceiver();
+    await using app = startChildApp('span-burst-app.ts', {
+      env: burstEnv(receiver.endpoint, 'http/protobuf'),
+      args: [String(SPANS), 'drain', String(DRAINED)],
+    });
+    assert.deepEqual(await app.nextMessage(), { queued: SPANS });
+
+    app.process.kill('SIGTERM');
+    assert.deepEqual(await app.exited(), { code: 0, signal: null });
+    const indexes = new Set(receiver.spans().map((s) => s.attributes['burst.index']));
+    assert.equal(indexes.size, SPANS + DRAINED);
+    assert.deepEqual(indexes, new Set(Array.from({ length: SPANS + DRAINED }, (_, i) => i)));
+  });
 });
 
 void describe('shutdown on signals with --import sightline/register', () => {

@@ -1,12 +1,18 @@
 /**
  * Ties telemetry shutdown to the life of the process. A normal exit
- * (`beforeExit`, the event loop ran dry) always flushes pending spans. When
- * asked, SIGTERM and SIGINT flush too, and then the process ends as it would
- * have without Sightline: when the app has listeners of its own for the
- * signal they decide what happens; when it has none, the signal is raised
- * again after the flush, so the process still dies by that signal (same exit
- * status, same behaviour for a supervisor). A second signal during the flush
- * is not caught, so it ends the process at once.
+ * (`beforeExit`, the event loop ran dry) always shuts telemetry down, which
+ * exports pending spans. When asked, SIGTERM and SIGINT flush too, and then
+ * the process ends as it would have without Sightline:
+ *
+ * - when the app has no listener of its own for the signal, telemetry shuts
+ *   down and the signal is raised again, so the process still dies by that
+ *   signal (same exit status, same behaviour for a supervisor);
+ * - when the app has listeners, they decide what happens and are usually
+ *   still draining work that makes spans: telemetry only flushes what is
+ *   pending and keeps running, so the spans of the drain are exported too,
+ *   by the `beforeExit` shutdown or by the app's own `shutdown()` call.
+ *
+ * A second signal during the flush is not caught, so it ends the process at once.
  */
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -16,19 +22,30 @@ export interface ProcessHooks {
   remove(): void;
 }
 
+/** What the hooks call; neither may reject. */
+export interface TelemetryLifecycle {
+  /** Exports what is pending and stops. */
+  shutdown(): Promise<void>;
+  /** Exports what is pending and keeps running. */
+  forceFlush(): Promise<void>;
+}
+
 /**
- * Installs the `beforeExit` flush and, with `handleSignals`, the SIGTERM and
- * SIGINT handlers. `shutdown` must never reject.
+ * Installs the `beforeExit` shutdown and, with `handleSignals`, the SIGTERM
+ * and SIGINT handlers.
  */
-export function installProcessHooks(shutdown: () => Promise<void>, handleSignals: boolean): ProcessHooks {
+export function installProcessHooks(telemetry: TelemetryLifecycle, handleSignals: boolean): ProcessHooks {
   const onBeforeExit = (): void => {
-    void shutdown();
+    void telemetry.shutdown();
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     removeSignalListeners();
-    const appDecides = process.listenerCount(signal) > 0;
-    void shutdown().then(() => {
-      if (!appDecides && process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    if (process.listenerCount(signal) > 0) {
+      void telemetry.forceFlush();
+      return;
+    }
+    void telemetry.shutdown().then(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   };
   const removeSignalListeners = (): void => {

@@ -137,7 +137,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       },
     });
     registerTelemetryMetrics(metrics, telemetry);
-    const hooks = installProcessHooks(() => telemetry.shutdown(), config.shutdown.handleSignals);
+    const hooks = installProcessHooks(telemetry, config.shutdown.handleSignals);
     diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
     return telemetry;
   } catch (error) {
