@@ -39,25 +39,25 @@ export function variables(options: ResolvedDashboardOptions): cog.Builder<dashbo
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
   if (options.service !== undefined) job.current({ text: options.service, value: options.service });
-  const instance = new dashboard.QueryVariableBuilder('instance')
-    .label('Instance')
-    .datasource(PROMETHEUS)
-    .query(`label_values(${targetSeries(TARGET_UP, { job: '$job' })}, instance)`)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true)
-    .allValue('.*')
-    .current({ text: 'All', value: '$__all' });
-  const route = new dashboard.QueryVariableBuilder('route')
-    .label('Route')
-    .datasource(PROMETHEUS)
-    .query(`label_values(${observations(catalogue.httpServerRequestDuration, { job: '$job' })}, http_route)`)
-    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
-    .multi(true)
-    .includeAll(true)
-    .allValue('.*')
-    .current({ text: 'All', value: '$__all' });
+  const instance = multiValueVariable('instance', 'Instance', `label_values(${targetSeries(TARGET_UP, { job: '$job' })}, instance)`);
+  const route = multiValueVariable(
+    'route',
+    'Route',
+    `label_values(${observations(catalogue.httpServerRequestDuration, { job: '$job' })}, http_route)`,
+  );
   return [datasource, job, instance, route];
+}
+
+/** A variable of the label values `query` finds, several selectable, `All` (any value) by default. */
+function multiValueVariable(name: string, label: string, query: string): dashboard.QueryVariableBuilder {
+  return new dashboard.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(PROMETHEUS)
+    .query(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' });
 }
