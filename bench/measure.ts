@@ -39,6 +39,6 @@ export async function compare(title: string, baseline: BenchCase, cases: readonl
   for (const benchCase of all) {
     const caseMedian = median(times.get(benchCase.name) ?? []);
     const perIteration = (caseMedian / iterations) * 1e3;
-    process.stdout.write(`  ${benchCase.name.padEnd(48)} ${perIteration.toFixed(3).padStart(9)} µs/op  ${(caseMedian / baseMedian).toFixed(2).padStart(7)}x baseline\n`);
+    process.stdout.write(`  ${benchCase.name.padEnd(56)} ${perIteration.toFixed(3).padStart(9)} µs/op  ${(caseMedian / baseMedian).toFixed(2).padStart(7)}x baseline\n`);
   }
 }
