@@ -65,7 +65,6 @@ void it('the shop under load serves /metrics that promtool accepts, with every m
   const exportedTraceIds = new Set<string>();
   const exemplarTraceIds: string[] = [];
   const viewer = await startTraceViewer({ port: 0, onSpans: (spans) => spans.forEach((span) => exportedTraceIds.add(span.traceId)) });
-  t.after(() => viewer.close());
   const shop = startChild('shop', 'main.ts', {
     OTEL_SERVICE_NAME: 'shop',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -79,7 +78,11 @@ void it('the shop under load serves /metrics that promtool accepts, with every m
     SHOP_DB_SCHEMA: `shop_metrics_${process.pid}_${Date.now().toString(36)}`,
     SHOP_NATS_URL: '',
   });
-  t.after(() => shop.stop(STOP_TIMEOUT_MS));
+  t.after(async () => {
+    // The shop first, so that it can still flush to the viewer when a step failed before the SIGTERM step.
+    await shop.stop(STOP_TIMEOUT_MS);
+    await viewer.close();
+  });
 
   const [, shopUrl = '', metricsUrl = ''] = await shop.waitForLine(/^shop ready: (\S+) metrics: (\S+)/, START_TIMEOUT_MS);
   await waitForHealthy(`${shopUrl}/health`, START_TIMEOUT_MS);
