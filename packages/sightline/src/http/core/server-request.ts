@@ -76,7 +76,8 @@ export function createHttpServerInstrumentation<Req>(
       const method = normalizeMethod(input.method);
       const started = performance.now();
       const parent = otelContext.active();
-      const span = serverSpanOf(parent);
+      const metadata = httpRpcMetadataOf(parent);
+      const span = metadata?.span ?? trace.getSpan(parent);
       active.inc({ http_request_method: method });
       let requestContext = parent;
       try {
@@ -113,6 +114,7 @@ export function createHttpServerInstrumentation<Req>(
               requestContext,
             );
             if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
+            if (metadata !== undefined) metadata.route = method === OTHER_METHOD ? undefined : outcome.route;
           } catch (error) {
             diag.warn('sightline: could not record an HTTP request', error);
           }
@@ -150,13 +152,31 @@ function stampTenant(span: Span, requestContext: Context): void {
  */
 const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
 
+/** The RPC metadata the HTTP instrumentation keeps for a request (`@opentelemetry/core`'s `HTTPMetadata`). */
+interface HttpRpcMetadata {
+  readonly type: 'http';
+  readonly span: Span;
+  route?: string | undefined;
+}
+
 /**
- * The server span of the request. The active span is not always it: with
- * the Express instrumentation on, each middleware (this one too) runs in a
- * span of its own, so the server span is taken from the RPC metadata the
- * HTTP instrumentation stored in the context, falling back to the active span.
+ * The HTTP instrumentation's metadata of the request, when it made a server
+ * span. Two uses:
+ *
+ * - The server span is taken from it, not from the active span: with the
+ *   Express instrumentation on, each middleware (this one too) runs in a span
+ *   of its own.
+ * - Its `route` is where framework instrumentations put the route, and the
+ *   HTTP instrumentation names the span after it when the response closes,
+ *   after `end` ran on `finish`. The Express instrumentation sets it to the
+ *   deepest mount path it passed (`/orders` for `/orders/42/extra` that no
+ *   route of the `/orders` router matched), so `end` sets it to the route the
+ *   request was recorded with, or clears it when no route matched: the span
+ *   then agrees with the `http_route` label. It is cleared for an unknown
+ *   method too, as the instrumentation would name the span after the raw
+ *   method instead of `HTTP route`.
  */
-function serverSpanOf(parent: Context): Span | undefined {
-  const metadata = parent.getValue(RPC_METADATA_KEY) as { span?: Span } | undefined;
-  return metadata?.span ?? trace.getSpan(parent);
+function httpRpcMetadataOf(parent: Context): HttpRpcMetadata | undefined {
+  const metadata = parent.getValue(RPC_METADATA_KEY) as Partial<HttpRpcMetadata> | undefined;
+  return metadata?.type === 'http' && metadata.span !== undefined ? (metadata as HttpRpcMetadata) : undefined;
 }

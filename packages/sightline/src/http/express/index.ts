@@ -21,7 +21,8 @@ export type ExpressOptions = HttpServerOptions<Request>;
  */
 export function sightlineExpress(options: ExpressOptions): RequestHandler {
   const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
-  return (request: Request, response: Response, next: NextFunction): void => {
+  // Named, so that the Express instrumentation's span for it reads `middleware - sightlineExpress`.
+  return function sightlineExpress(request: Request, response: Response, next: NextFunction): void {
     const scope = instrumentation.start(nodeRequestInput(request));
     if (scope === undefined) return next();
     endWithResponse(response, scope, watchRoute(request));
