@@ -85,6 +85,8 @@ export class RunningTelemetry implements Telemetry {
   readonly config: ResolvedTelemetryConfig;
   readonly #pipeline: TelemetryPipeline;
   #shutdown: Promise<void> | undefined;
+  /** Flushes under way; shutdown waits for them, so spans they are exporting count before it resolves. */
+  readonly #flushes = new Set<Promise<void>>();
 
   constructor(config: ResolvedTelemetryConfig, pipeline: TelemetryPipeline) {
     this.config = config;
@@ -104,13 +106,15 @@ export class RunningTelemetry implements Telemetry {
     return this.#shutdown;
   }
 
-  async forceFlush(): Promise<void> {
+  forceFlush(): Promise<void> {
     if (this.#shutdown !== undefined) return this.#shutdown;
-    try {
-      await this.#pipeline.flushProvider();
-    } catch (error) {
-      diag.error('sightline: span export failed during forceFlush', error);
-    }
+    const flush = this.#pipeline.flushProvider().then(
+      () => undefined,
+      (error: unknown) => diag.error('sightline: span export failed during forceFlush', error),
+    );
+    this.#flushes.add(flush);
+    void flush.finally(() => this.#flushes.delete(flush));
+    return flush;
   }
 
   stats(): TelemetrySpanStats {
@@ -123,7 +127,8 @@ export class RunningTelemetry implements Telemetry {
 
   async #stop(): Promise<void> {
     const { timeoutMillis } = this.config.shutdown;
-    const flushed = await settleWithin(this.#pipeline.shutdownProvider(), timeoutMillis);
+    const stopped = Promise.all(this.#flushes).then(() => this.#pipeline.shutdownProvider());
+    const flushed = await settleWithin(stopped, timeoutMillis);
     if (flushed === 'timeout') {
       const { queueSize } = this.#pipeline.stats();
       diag.warn(
