@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import pg from 'pg';
@@ -84,6 +84,7 @@ void describe('pg auto-instrumentation spans under startTelemetry', () => {
 
     const failing = one(queries, 'SELECT missing_table', (s) => s.name === 'SELECT missing_table');
     assert.equal(failing.status, 'error');
+    assert.equal(failing.attributes['error.type'], '42P01');
     assert.equal(failing.attributes['db.query.text'], 'SELECT * FROM missing_table WHERE token = ?');
 
     const connects = spans.filter(isConnect);
@@ -128,6 +129,21 @@ void describe('PgSpanProcessor', () => {
       'db.operation.name': 'UPDATE',
       'db.collection.name': 'sales.orders',
     });
+  });
+
+  void it('sets error.type to the SQLSTATE of a failed query, keeping one already set', () => {
+    const exceptionMessage = "PostgreSQL error of type 'error' occurred (code: 23505)";
+    const failed = (scope: string, attributes: Attributes) => {
+      exporter.reset();
+      const span = provider.getTracer(scope).startSpan('pg.query:INSERT test', { kind: SpanKind.CLIENT, attributes });
+      span.setAttribute('db.query.text', 'INSERT INTO orders (id) VALUES (1)');
+      span.recordException(exceptionMessage);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'duplicate key value violates unique constraint "orders_pkey"' });
+      span.end();
+      return exporter.getFinishedSpans()[0]?.attributes['error.type'];
+    };
+    assert.equal(failed(PG_INSTRUMENTATION_SCOPE, postgres), '23505');
+    assert.equal(failed(PG_INSTRUMENTATION_SCOPE, { ...postgres, 'error.type': 'DatabaseError' }), 'DatabaseError');
   });
 
   void it('names a statement without a table by its operation, and one without either by the system', () => {

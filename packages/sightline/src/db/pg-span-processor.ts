@@ -8,12 +8,15 @@
  * `@opentelemetry/sdk-trace` 3.x (types only; the SDK itself is wired in by
  * telemetry setup).
  */
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   ATTR_DB_COLLECTION_NAME,
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
+  ATTR_ERROR_TYPE,
+  ATTR_EXCEPTION_MESSAGE,
 } from '@opentelemetry/semantic-conventions';
 import { sanitizeSql } from '../tracing/sql-sanitizer.ts';
 import { TRACER_NAME } from '../tracing/tracer.ts';
@@ -35,6 +38,19 @@ function stringAttribute(span: Span, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** How `@opentelemetry/instrumentation-pg` words the exception event of a failed query: `… (code: 42P01)`. */
+const SQLSTATE_IN_EXCEPTION = /\(code: ([0-9A-Z]{5})\)$/;
+
+/** The SQLSTATE in the span's exception event, if the instrumentation recorded one. */
+function sqlStateOf(span: Span): string | undefined {
+  for (const event of span.events) {
+    const message = event.name === 'exception' ? event.attributes?.[ATTR_EXCEPTION_MESSAGE] : undefined;
+    const code = typeof message === 'string' ? SQLSTATE_IN_EXCEPTION.exec(message)?.[1] : undefined;
+    if (code !== undefined) return code;
+  }
+  return undefined;
+}
+
 /** `{operation} {collection}`, or whichever of the two is known, or `postgresql`. */
 function spanName(operation: string, collection: string): string {
   const name = [operation, collection].filter((part) => part !== '').join(' ');
@@ -53,7 +69,9 @@ function spanName(operation: string, collection: string): string {
  *   ({@link summarizeSql}) when the span has none and they are known;
  * - renames the span `{db.operation.name} {db.collection.name}`, or
  *   `{db.operation.name}` without a table, or `postgresql` when neither is
- *   known (the semantic conventions' fallback to `db.system.name`).
+ *   known (the semantic conventions' fallback to `db.system.name`);
+ * - on a failed query without `error.type`, sets it to the SQLSTATE
+ *   (`42P01`) that the instrumentation put in its exception event.
  *
  * Spans without `db.query.text` (`pg.connect`, `pg-pool.connect`) and spans
  * of Sightline's own tracer are left alone. `startTelemetry` installs it when
@@ -72,6 +90,10 @@ export class PgSpanProcessor implements SpanProcessor {
     if (operation !== '') span.setAttribute(ATTR_DB_OPERATION_NAME, operation);
     if (collection !== '') span.setAttribute(ATTR_DB_COLLECTION_NAME, collection);
     span.updateName(spanName(operation, collection));
+    if (span.status.code === SpanStatusCode.ERROR && span.attributes[ATTR_ERROR_TYPE] === undefined) {
+      const sqlState = sqlStateOf(span);
+      if (sqlState !== undefined) span.setAttribute(ATTR_ERROR_TYPE, sqlState);
+    }
   }
 
   onEnd(_span: ReadableSpan): void {}
