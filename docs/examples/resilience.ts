@@ -7,9 +7,12 @@ import { circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { TenantSpanProcessor } from 'sightline';
 import { instrumentBreaker, instrumentCache, lruEvictionHook, redisCache } from 'sightline/resilience';
 import type { CacheAdapter } from 'sightline/resilience';
-import { instrumentPgPool } from 'sightline/pg';
+import { instrumentPgPool, PgSpanProcessor } from 'sightline/pg';
 import { createMetricsRegistry } from '../../packages/sightline/src/metrics/registry.ts';
 
 interface Product {
@@ -71,4 +74,15 @@ export async function setUp(): Promise<void> {
   paymentsMetrics.dispose();
   await pool.end();
   redis.disconnect();
+}
+
+/**
+ * A hand-built SDK that enables `@opentelemetry/instrumentation-pg` itself:
+ * the processors Sightline's telemetry setup would install, so pg query spans
+ * are named `SELECT orders` and their `db.query.text` has no literals.
+ */
+export function handBuiltProvider(exporter: SpanExporter): TracerProvider {
+  return new TracerProvider({
+    spanProcessors: [new TenantSpanProcessor(), new PgSpanProcessor(), new BatchSpanProcessor({ exporter })],
+  });
 }

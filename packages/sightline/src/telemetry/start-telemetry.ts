@@ -1,6 +1,7 @@
 /**
  * `startTelemetry`: resolves the configuration, builds the tracing pipeline
- * (resource, sampler, tenant span processor, batch span processor, exporter),
+ * (resource, sampler, tenant span processor, the pg span processor when the pg
+ * instrumentation is on, span metrics, batch span processor, exporter),
  * registers it globally (tracer provider, AsyncLocalStorage context manager,
  * W3C trace-context plus allow-listed baggage propagation), enables the
  * curated instrumentations and ties shutdown to the process. This module and
@@ -15,6 +16,7 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { createBaggagePropagator } from '../context/baggage-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
+import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { createMetricsRegistry } from '../metrics/registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
@@ -104,10 +106,11 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       scrapeEndpoint = { port: metricsServer.port, path };
     }
     const spanStats = new SpanStatsMeterProvider();
-    const spanProcessors: SpanProcessor[] = [
-      new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds }),
-      new SpanMetricsProcessor(metrics),
-    ];
+    const spanProcessors: SpanProcessor[] = [new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds })];
+    if (instrumentations.some((instrumentation) => instrumentation.instrumentationName === PG_INSTRUMENTATION_SCOPE)) {
+      spanProcessors.push(new PgSpanProcessor());
+    }
+    spanProcessors.push(new SpanMetricsProcessor(metrics));
     if (exporter !== undefined) {
       spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: spanStats }));
     }
