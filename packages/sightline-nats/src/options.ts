@@ -62,6 +62,11 @@ function milliseconds(option: string, value: number, allowZero = false): number 
   return value;
 }
 
+/**
+ * Validates `options` and fills in the defaults.
+ *
+ * @throws {InvalidEventOptionError} naming the first invalid option.
+ */
 export function resolveOptions(options: NatsTransportOptions): ResolvedNatsTransportConfig {
   const servers = typeof options.servers === 'string' ? [options.servers] : [...(options.servers ?? [])];
   if (servers.length === 0 || servers.some((server) => typeof server !== 'string' || server === '')) {

@@ -32,6 +32,7 @@ export interface ViewerSpan {
 
 /** OTLP span kinds by their enum number. */
 const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+/** A span kind by name, as the viewer shows it. */
 export type SpanKindName = (typeof SPAN_KINDS)[number];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
 
