@@ -31,13 +31,7 @@ export interface TimeSeriesSpec extends PanelSpec {
 
 /** A time series panel, full or half width. */
 export function timeSeriesPanel(spec: TimeSeriesSpec): timeseries.PanelBuilder {
-  const panel = new timeseries.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(PROMETHEUS)
-    .unit(spec.unit)
-    .span(12)
-    .height(8)
+  const panel = framed(new timeseries.PanelBuilder(), spec)
     .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
   if (spec.stacked === true) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal)).fillOpacity(40);
@@ -48,13 +42,7 @@ export function timeSeriesPanel(spec: TimeSeriesSpec): timeseries.PanelBuilder {
 
 /** Horizontal bars of an instant query over the dashboard's range: the "top N" panels. */
 export function topPanel(spec: PanelSpec): bargauge.PanelBuilder {
-  const panel = new bargauge.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(PROMETHEUS)
-    .unit(spec.unit)
-    .span(12)
-    .height(8)
+  const panel = framed(new bargauge.PanelBuilder(), spec)
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Basic);
   for (const query of targets(spec.queries, false, true)) panel.withTarget(query);
@@ -63,13 +51,7 @@ export function topPanel(spec: PanelSpec): bargauge.PanelBuilder {
 
 /** A state timeline of 0/1 series (a state set such as circuit breaker states). */
 export function stateTimelinePanel(spec: PanelSpec): statetimeline.PanelBuilder {
-  const panel = new statetimeline.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(PROMETHEUS)
-    .unit(spec.unit)
-    .span(12)
-    .height(8)
+  const panel = framed(new statetimeline.PanelBuilder(), spec)
     .mappings([
       {
         type: dashboard.MappingType.ValueToText,
@@ -96,6 +78,21 @@ export function tracesLink(tracesDatasource: string): cog.Builder<dashboard.Dash
     .type(dashboard.DashboardLinkType.Link)
     .url(`/explore?left=${encodeURIComponent(left)}`)
     .targetBlank(true);
+}
+
+/** The builder methods every panel kind shares. */
+interface FramedPanelBuilder<B> {
+  title(title: string): B;
+  description(description: string): B;
+  datasource(datasource: typeof PROMETHEUS): B;
+  unit(unit: string): B;
+  span(span: number): B;
+  height(height: number): B;
+}
+
+/** Title, description, datasource, unit and size: the same on every panel. */
+function framed<B extends FramedPanelBuilder<B>>(panel: B, spec: PanelSpec): B {
+  return panel.title(spec.title).description(spec.description).datasource(PROMETHEUS).unit(spec.unit).span(12).height(8);
 }
 
 function targets(queries: readonly Query[], exemplars: boolean, instant: boolean): prometheus.DataqueryBuilder[] {
