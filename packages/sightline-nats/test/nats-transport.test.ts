@@ -10,7 +10,8 @@ import { DEAD_LETTER_HEADERS, natsTransport, NatsPublishTimeoutError, NatsUnavai
 import { createMetricsRegistry } from '../../sightline/src/metrics/registry.ts';
 import { startTracingHarness } from '../../sightline/test/support/tracing-harness.ts';
 import type { TracingHarness } from '../../sightline/test/support/tracing-harness.ts';
-import { NATS_URL, natsFixture, sample, until } from './support/nats.ts';
+import { NATS_URL, natsFixture, until } from './support/nats.ts';
+import { sampleValue } from '../../sightline/test/support/prometheus-text.ts';
 
 interface Events extends Record<string, unknown> {
   'order.created': { orderId: string; fail?: boolean };
@@ -61,10 +62,10 @@ test('publish and consume through JetStream: tenant context, Nats-Msg-Id, trace 
     release = resolve;
   });
   for (let index = 0; index < 5; index += 1) await bus.publish('order.created', { orderId: `b-${index}` });
-  await until(async () => sample(await registry.render('prometheus'), 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }) === 5, 'backlog 5');
+  await until(async () => sampleValue(await registry.render('prometheus'), 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }) === 5, 'backlog 5');
   release();
   await until(() => handled.length === 7, 'the backlog to drain');
-  await until(async () => sample(await registry.render('prometheus'), 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }) === 0, 'backlog 0');
+  await until(async () => sampleValue(await registry.render('prometheus'), 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }) === 0, 'backlog 0');
 });
 
 test('trace headers are read case-insensitively when the envelope has no traceparent', async (t) => {
@@ -117,9 +118,9 @@ test('an always-failing handler ends on the dead-letter subject after maxDeliver
 
   const text = await registry.render('prometheus');
   const labels = { messaging_system: 'nats', messaging_destination_name: 'order.created', messaging_consumer_group_name: 'billing' };
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'retry', error_type: 'RangeError' }), 2);
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'dead_letter', error_type: 'RangeError' }), 1);
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'success' }), 5);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'retry', error_type: 'RangeError' }), 2);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'dead_letter', error_type: 'RangeError' }), 1);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'success' }), 5);
 });
 
 test('malformed bytes are dead-lettered with a reason and the consumer keeps running', async (t) => {
@@ -152,7 +153,7 @@ test('malformed bytes are dead-lettered with a reason and the consumer keeps run
 
   const text = await registry.render('prometheus');
   for (const reason of ['malformed_json', 'invalid_envelope', 'invalid_traceparent']) {
-    assert.equal(sample(text, 'sightline_events_rejected_total', { reason }), 1, reason);
+    assert.equal(sampleValue(text, 'sightline_events_rejected_total', { reason }), 1, reason);
   }
 });
 

@@ -18,6 +18,7 @@ import {
 } from 'sightline/events';
 import type { EventEnvelope } from 'sightline/events';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';
+import { sampleValue } from './support/prometheus-text.ts';
 import { startTracingHarness } from './support/tracing-harness.ts';
 import type { TracingHarness } from './support/tracing-harness.ts';
 
@@ -41,13 +42,6 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
   }
 }
 
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.split(' ').at(-1));
-  }
-  return 0;
-}
 
 test('publish and process: tenant context in the handler, one trace publish -> process with a link, metrics', async (t) => {
   harness.exporter.reset();
@@ -88,10 +82,10 @@ test('publish and process: tenant context in the handler, one trace publish -> p
 
   await bus.close();
   const text = await registry.render('prometheus');
-  assert.equal(sample(text, 'messaging_client_sent_messages_total', { messaging_destination_name: 'order.created', error_type: '' }), 1);
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { outcome: 'success', messaging_consumer_group_name: 'billing' }), 1);
-  assert.equal(sample(text, 'messaging_process_duration_seconds_count', { messaging_consumer_group_name: 'billing' }), 1);
-  assert.equal(sample(text, 'sightline_event_lag_seconds_count', { messaging_consumer_group_name: 'billing' }), 1);
+  assert.equal(sampleValue(text, 'messaging_client_sent_messages_total', { messaging_destination_name: 'order.created', error_type: '' }), 1);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { outcome: 'success', messaging_consumer_group_name: 'billing' }), 1);
+  assert.equal(sampleValue(text, 'messaging_process_duration_seconds_count', { messaging_consumer_group_name: 'billing' }), 1);
+  assert.equal(sampleValue(text, 'sightline_event_lag_seconds_count', { messaging_consumer_group_name: 'billing' }), 1);
 });
 
 test('traceLinkMode link starts a new trace that links to the producer', async (t) => {
@@ -150,9 +144,9 @@ test('a failing handler is retried with span events, then dead-lettered with the
 
   const text = await registry.render('prometheus');
   const labels = { messaging_destination_name: 'order.failed', messaging_consumer_group_name: 'billing' };
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'retry', error_type: 'TypeError' }), 2);
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'dead_letter', error_type: 'TypeError' }), 1);
-  assert.equal(sample(text, 'messaging_client_consumed_messages_total', { messaging_destination_name: 'order.created', outcome: 'success' }), 5);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'retry', error_type: 'TypeError' }), 2);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { ...labels, outcome: 'dead_letter', error_type: 'TypeError' }), 1);
+  assert.equal(sampleValue(text, 'messaging_client_consumed_messages_total', { messaging_destination_name: 'order.created', outcome: 'success' }), 5);
 });
 
 test('a payload that fails its Standard Schema is dead-lettered as invalid_payload, never handed to the handler', async (t) => {
@@ -171,7 +165,7 @@ test('a payload that fails its Standard Schema is dead-lettered as invalid_paylo
   assert.equal(transport.deadLetters()[0]!.info.reason, 'invalid_payload');
   assert.match(transport.deadLetters()[0]!.info.detail, /total/);
   const text = await registry.render('prometheus');
-  assert.equal(sample(text, 'sightline_events_rejected_total', { reason: 'invalid_payload' }), 1);
+  assert.equal(sampleValue(text, 'sightline_events_rejected_total', { reason: 'invalid_payload' }), 1);
 });
 
 test('a full memory queue rejects with EventQueueFullError, counts it, and close() processes every accepted event', async () => {
@@ -206,9 +200,9 @@ test('a full memory queue rejects with EventQueueFullError, counts it, and close
     assert.equal(error.group, 'billing');
   }
   const text = await registry.render('prometheus');
-  assert.equal(sample(text, 'sightline_events_rejected_total', { messaging_destination_name: 'order.created', reason: 'queue_full' }), 6);
-  assert.equal(sample(text, 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }), 4);
-  assert.equal(sample(text, 'messaging_client_sent_messages_total', { error_type: 'SIGHTLINE_EVENT_QUEUE_FULL' }), 6);
+  assert.equal(sampleValue(text, 'sightline_events_rejected_total', { messaging_destination_name: 'order.created', reason: 'queue_full' }), 6);
+  assert.equal(sampleValue(text, 'sightline_event_backlog', { messaging_consumer_group_name: 'billing' }), 4);
+  assert.equal(sampleValue(text, 'messaging_client_sent_messages_total', { error_type: 'SIGHTLINE_EVENT_QUEUE_FULL' }), 6);
 
   const closing = bus.close();
   release();

@@ -7,7 +7,8 @@ import { createMetricsRegistry, InvalidHttpOptionsError, tenantLabels, tryGetTen
 import type { MetricsRegistry } from 'sightline';
 import { sightlineHttp } from 'sightline/http';
 import type { NodeHttpOptions } from 'sightline/http';
-import { baseUrlOf, closeServer, parseExposition, startHttpTracing, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer, startHttpTracing, waitFor } from './support/http-server-harness.ts';
+import { parseSamples } from './support/prometheus-text.ts';
 import type { HttpTracing } from './support/http-server-harness.ts';
 
 type Options = Omit<NodeHttpOptions, 'registry'>;
@@ -39,7 +40,7 @@ async function startApp(
 /** The duration count series, once they add up to `requests` (recording happens when the response finishes). */
 async function durationCounts(registry: MetricsRegistry, requests: number) {
   return waitFor(`${requests} recorded requests`, async () => {
-    const counts = parseExposition(await registry.render('prometheus')).filter(
+    const counts = parseSamples(await registry.render('prometheus')).filter(
       (s) => s.name === 'http_server_request_duration_seconds_count',
     );
     return counts.reduce((sum, s) => sum + s.value, 0) === requests ? counts : undefined;
@@ -77,7 +78,7 @@ describe('HTTP middleware core', () => {
     const failed = await fetch(`${app.url}/orders/throw`);
     assert.equal(failed.status, 200);
     assert.equal(await failed.json(), null);
-    const invalid = parseExposition(await app.registry.render('prometheus')).find((s) => s.name === 'sightline_http_invalid_ids_total');
+    const invalid = parseSamples(await app.registry.render('prometheus')).find((s) => s.name === 'sightline_http_invalid_ids_total');
     assert.deepEqual(invalid?.labels, { field: 'tenant_id' });
     assert.equal(invalid.value, 1);
   });

@@ -21,7 +21,8 @@ import type expressModule from 'express';
 import { createMetricsRegistry, tryGetTenantContext } from 'sightline';
 import type { MetricsRegistry } from 'sightline';
 import { sightlineExpress } from 'sightline/express';
-import { baseUrlOf, closeServer, parseExposition, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer, waitFor } from './support/http-server-harness.ts';
+import { parseSamples } from './support/prometheus-text.ts';
 import { startTracingHarness } from './support/tracing-harness.ts';
 import type { TracingHarness } from './support/tracing-harness.ts';
 
@@ -100,7 +101,7 @@ it('renames the SERVER span after the route and stamps its tenant, not an Expres
   assert.equal(load.attributes['tenant.id'], 'acme');
   assert.equal(load.attributes['user.id'], 'u-7');
 
-  const durations = parseExposition(await registry.render('prometheus')).filter(
+  const durations = parseSamples(await registry.render('prometheus')).filter(
     (sample) => sample.name === 'http_server_request_duration_seconds_count',
   );
   assert.deepEqual(
@@ -121,7 +122,7 @@ it('leaves the SERVER span of a request no route matched named after the method,
   assert.equal(server.name, 'GET');
   assert.equal(server.attributes['http.route'], undefined);
   assert.equal(server.attributes['tenant.id'], 'acme');
-  const unmatched = parseExposition(await registry.render('prometheus')).filter(
+  const unmatched = parseSamples(await registry.render('prometheus')).filter(
     (sample) => sample.name === 'http_server_request_duration_seconds_count' && sample.labels['http_route'] === 'unmatched',
   );
   assert.deepEqual(unmatched.map((sample) => [sample.labels['http_response_status_code'], sample.value]), [['404', 1]]);

@@ -4,7 +4,8 @@ import { it } from 'node:test';
 import express from 'express';
 import { createMetricsRegistry } from 'sightline';
 import { sightlineExpress } from 'sightline/express';
-import { baseUrlOf, closeServer, parseExposition, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer, waitFor } from './support/http-server-harness.ts';
+import { parseSamples } from './support/prometheus-text.ts';
 import { describeHttpAdapter, pipeBody } from './support/http-scenarios.ts';
 
 describeHttpAdapter('Express', async (registry, routes) => {
@@ -58,7 +59,7 @@ it('keeps the mount path of a nested router when its route fails', async (t) => 
   assert.equal(response.status, 503);
   await response.arrayBuffer();
   const samples = await waitFor('the failed request to be recorded', async () => {
-    const found = parseExposition(await registry.render('prometheus')).filter(
+    const found = parseSamples(await registry.render('prometheus')).filter(
       (s) => s.name === 'http_server_request_duration_seconds_count',
     );
     return found.length > 0 ? found : undefined;

@@ -60,11 +60,3 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   }
 }
 
-/** The value of the first sample of `name` whose labels include `labels`, or 0. */
-export function sample(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) return Number(line.split(' ').at(-1));
-  }
-  return 0;
-}

@@ -11,8 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { createMetricsRegistry, tryGetTenantContext } from 'sightline';
 import type { MetricsRegistry } from 'sightline';
-import { parseExposition, startHttpTracing, waitFor } from './http-server-harness.ts';
-import type { HttpTracing, Sample } from './http-server-harness.ts';
+import { startHttpTracing, waitFor } from './http-server-harness.ts';
+import { parseSamples } from './prometheus-text.ts';
+import type { HttpTracing } from './http-server-harness.ts';
+import type { Sample } from './prometheus-text.ts';
 
 /** What the handlers of the app under test do; each framework maps its routes onto these. */
 export interface TestRoutes {
@@ -110,7 +112,7 @@ function createRoutes() {
 }
 
 async function scrape(registry: MetricsRegistry): Promise<Sample[]> {
-  return parseExposition(await registry.render('prometheus'));
+  return parseSamples(await registry.render('prometheus'));
 }
 
 function find(samples: Sample[], name: string, labels: Record<string, string>): Sample | undefined {
