@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { context, SpanKind, SpanStatusCode, trace as traceApi } from '@opentelemetry/api';
@@ -10,6 +9,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { startTraceViewer } from '../src/dev/viewer-server.ts';
 import { buildTree, flatten, renderTraceText } from '../src/dev/trace-tree.ts';
+import { waitFor } from '../../sightline/test/support/poll.ts';
 
 /** A tracer provider that exports each span at once, over OTLP/HTTP JSON, to `url`. */
 function providerExportingTo(url: string): TracerProvider {
@@ -96,12 +96,12 @@ describe('sightline dev', () => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     const exited = once(child, 'exit');
 
-    const url = await waitFor(() => /OTEL_EXPORTER_OTLP_ENDPOINT=(http:\/\/\S+)/.exec(output)?.[1]);
+    const url = await waitFor('the viewer URL', () => /OTEL_EXPORTER_OTLP_ENDPOINT=(http:\/\/\S+)/.exec(output)?.[1], 20_000);
     const provider = providerExportingTo(url);
     t.after(() => provider.shutdown());
     provider.getTracer('test').startActiveSpan('checkout', (span) => span.end());
     await provider.forceFlush();
-    await waitFor(() => (/ {2}checkout \[internal, orders\]/.test(output) ? true : undefined));
+    await waitFor('the printed trace', () => (/ {2}checkout \[internal, orders\]/.test(output) ? true : undefined), 20_000);
 
     child.kill('SIGINT');
     const [code] = (await exited) as [number | null, NodeJS.Signals | null];
@@ -109,12 +109,3 @@ describe('sightline dev', () => {
   });
 });
 
-/** Polls `probe` until it returns a value; fails after 20 s. */
-async function waitFor<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await delay(50);
-  }
-  throw new Error('condition not met within 20 s');
-}

@@ -7,14 +7,8 @@ import { createMetricsRegistry } from '../src/metrics/registry.ts';
 import { UnsupportedInstrumentationTargetError } from '../src/errors.ts';
 import { promtoolCheckMetrics, sampleValue, samplesOf } from './support/prometheus-text.ts';
 import { runScriptedSequence, SCRIPTED_COUNTS } from './support/cache-script.ts';
+import { until } from './support/poll.ts';
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('instrumentCache with lru-cache', () => {
   it('counts hits, misses, loads and evictions by reason exactly for a scripted sequence', async () => {
@@ -40,7 +34,7 @@ describe('instrumentCache with lru-cache', () => {
 
     // Expiry: an entry past its ttl is dropped by the next get, a miss and an `expired` eviction.
     lru.set('short-lived', 'x', { ttl: 1 });
-    await until(() => lru.getRemainingTTL('short-lived') <= 0, 'the entry to expire');
+    await until(() => lru.getRemainingTTL('short-lived') <= 0, 'the entry to expire', 1_000);
     assert.equal(await cache.get('short-lived'), undefined);
     text = await registry.render('prometheus');
     assert.equal(count('sightline_cache_evictions_total', { reason: 'expired' }), 1);
@@ -71,7 +65,7 @@ describe('instrumentCache with lru-cache', () => {
       });
     };
     const waiting = [cache.getOrLoad('sku-1', loader), cache.getOrLoad('sku-1', loader), cache.getOrLoad('sku-1', loader)];
-    await until(() => loads === 1, 'the load to start');
+    await until(() => loads === 1, 'the load to start', 1_000);
     release(42);
     assert.deepEqual(await Promise.all(waiting), [42, 42, 42]);
     assert.equal(loads, 1);

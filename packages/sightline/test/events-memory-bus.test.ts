@@ -18,6 +18,7 @@ import {
 } from 'sightline/events';
 import type { EventEnvelope } from 'sightline/events';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';
+import { until } from './support/poll.ts';
 import { sampleValue } from './support/prometheus-text.ts';
 import { startTracingHarness } from './support/tracing-harness.ts';
 import type { TracingHarness } from './support/tracing-harness.ts';
@@ -33,14 +34,6 @@ before(() => {
 });
 after(() => harness.close());
 
-/** Resolves when `condition()` holds, polling every 10 ms for at most 10 s. */
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 
 test('publish and process: tenant context in the handler, one trace publish -> process with a link, metrics', async (t) => {

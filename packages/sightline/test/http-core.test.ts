@@ -7,7 +7,8 @@ import { createMetricsRegistry, InvalidHttpOptionsError, tenantLabels, tryGetTen
 import type { MetricsRegistry } from 'sightline';
 import { sightlineHttp } from 'sightline/http';
 import type { NodeHttpOptions } from 'sightline/http';
-import { baseUrlOf, closeServer, startHttpTracing, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer, startHttpTracing } from './support/http-server-harness.ts';
+import { waitFor } from './support/poll.ts';
 import { parseSamples } from './support/prometheus-text.ts';
 import type { HttpTracing } from './support/http-server-harness.ts';
 

@@ -4,7 +4,8 @@ import { it } from 'node:test';
 import express from 'express';
 import { createMetricsRegistry } from 'sightline';
 import { sightlineExpress } from 'sightline/express';
-import { baseUrlOf, closeServer, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer } from './support/http-server-harness.ts';
+import { waitFor } from './support/poll.ts';
 import { parseSamples } from './support/prometheus-text.ts';
 import { describeHttpAdapter, pipeBody } from './support/http-scenarios.ts';
 

@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createMetricsRegistry } from 'sightline';
 import { sightlineHttp } from 'sightline/http';
-import { baseUrlOf, closeServer, startHttpTracing, waitFor } from './support/http-server-harness.ts';
+import { baseUrlOf, closeServer, startHttpTracing } from './support/http-server-harness.ts';
+import { waitFor } from './support/poll.ts';
 import type { HttpTracing } from './support/http-server-harness.ts';
 
 void describe('server span tenant', () => {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { TelemetrySpanStats } from 'sightline';
 import { startChildApp } from './support/child-app.ts';
+import { until, waitFor } from './support/poll.ts';
 import { startHttpReceiver } from './support/otlp-receiver.ts';
 
 interface AppStats {
@@ -22,6 +22,8 @@ interface AppStats {
 const ROUNDS = 50;
 const SPANS_PER_ROUND = 2000;
 const MiB = 1024 * 1024;
+/** How long each phase may take: exports to a dead port time out before they count as failed. */
+const COLLECTOR_TIMEOUT_MS = 30_000;
 /** 100 000 spans carrying 1 KiB each would need well over 100 MiB if they were kept; the queue holds 512. */
 const HEAP_GROWTH_BOUND = 48 * MiB;
 
@@ -33,15 +35,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMillis = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMillis;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
-}
 
 void it('keeps the app healthy and memory bounded while the collector is down, then resumes export', async (t) => {
   const port = await closedPort();
@@ -62,10 +55,10 @@ void it('keeps the app healthy and memory bounded while the collector is down, t
     assert.equal(response.status, 200, 'the app keeps serving while the collector is down');
     await response.arrayBuffer();
   }
-  const during = await until('a failed export to be counted', async () => {
+  const during = await waitFor('a failed export to be counted', async () => {
     const current = await stats();
     return current.stats.failed > 0 ? current : undefined;
-  });
+  }, COLLECTOR_TIMEOUT_MS);
   assert.ok(during.stats.dropped > 0, `drops are counted: ${JSON.stringify(during.stats)}`);
   assert.ok(during.stats.queueSize <= during.stats.queueCapacity);
   assert.equal(during.stats.queueCapacity, 512);
@@ -78,11 +71,13 @@ void it('keeps the app healthy and memory bounded while the collector is down, t
   await using receiver = await startHttpReceiver({ port });
   // Spans queued while the collector was down arrive first; new spans find room once the queue drains.
   await receiver.waitForSpans(1);
-  await until('the queue to drain', async () => ((await stats()).stats.queueSize === 0 ? true : undefined));
+  await until(async () => (await stats()).stats.queueSize === 0, 'the queue to drain', COLLECTOR_TIMEOUT_MS);
   const resumed = await fetch(`${base}/spans?count=10&tag=resumed`);
   assert.equal(resumed.status, 200);
-  await until('spans exported after the collector came back', () =>
-    Promise.resolve(receiver.spans().filter((s) => s.attributes['app.tag'] === 'resumed').length === 10 ? true : undefined),
+  await until(
+    () => receiver.spans().filter((s) => s.attributes['app.tag'] === 'resumed').length === 10,
+    'spans exported after the collector came back',
+    COLLECTOR_TIMEOUT_MS,
   );
   const after = await stats();
   assert.ok(after.stats.exported >= 10);

@@ -7,6 +7,7 @@ import type { TestContext } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { until as pollUntil } from '../../../sightline/test/support/poll.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export const NATS_URL = 'nats://127.0.0.1:4222';
@@ -51,12 +52,8 @@ export async function natsFixture(t: TestContext): Promise<NatsFixture> {
   };
 }
 
-/** Resolves when `condition()` holds, polling every 25 ms for at most `timeoutMs` (default 20 s). */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Resolves when `condition()` holds, for at most `timeoutMs` (default 20 s: JetStream redeliveries are slower than in-process work). */
+export function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  return pollUntil(condition, what, timeoutMs);
 }
 
