@@ -185,7 +185,14 @@ test('while NATS is unreachable a publish fails with NatsPublishTimeoutError; af
   let proxy = await startProxy();
   const port = proxy.port;
   t.after(() => proxy.stop());
-  const transport = natsTransport({ servers: `nats://127.0.0.1:${port}`, stream: nats.stream, subjectPrefix: nats.subjectPrefix, publishTimeoutMs: 500 });
+  const transport = natsTransport({
+    servers: `nats://127.0.0.1:${port}`,
+    stream: nats.stream,
+    subjectPrefix: nats.subjectPrefix,
+    publishTimeoutMs: 500,
+    // 'before' may be on its way to the consumer when the connection drops; unacked, it comes back after ackWaitMs.
+    ackWaitMs: 2_000,
+  });
   const bus = createEventBus<Events>({ source: 'orders', transport });
   t.after(() => bus.close());
   const seen: string[] = [];
