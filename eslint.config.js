@@ -26,8 +26,9 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    // The JavaScript shims of package bins only import the package's TypeScript entry point.
-    files: ['eslint.config.js', 'packages/*/bin/*.js'],
+    // The JavaScript shims of package bins only import the package's TypeScript entry point;
+    // the viewer's browser script is plain JavaScript served as is.
+    files: ['eslint.config.js', 'packages/*/bin/*.js', 'packages/cli/assets/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {

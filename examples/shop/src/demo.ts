@@ -1,7 +1,7 @@
 /**
  * The demo, end to end (`bash scripts/demo.sh` runs it):
  *
- * 1. starts the local trace viewer in this process (OTLP/HTTP JSON in, web pages out);
+ * 1. starts the local viewer in this process (OTLP in, web pages out);
  * 2. starts the shop (and, with SHOP_NATS_URL, the worker) with
  *    `--import sightline/register` and nothing but OTEL_* variables pointing at it;
  * 3. runs the load generator for DEMO_SECONDS (default 15) across three tenants;
@@ -21,8 +21,8 @@ import type { DemoChild } from './demo/child-process.ts';
 import { pickExampleTraces } from './demo/example-traces.ts';
 import type { ExampleTraces } from './demo/example-traces.ts';
 import { renderMetricsExcerpt } from './demo/metrics-excerpt.ts';
-import { parsePrometheusText } from './demo/prometheus-text.ts';
-import type { Sample } from './demo/prometheus-text.ts';
+import { parsePrometheusText } from 'sightline-cli';
+import type { Sample } from 'sightline-cli';
 import { runLoad, TENANTS } from './load.ts';
 import type { LoadReport } from './load.ts';
 
@@ -47,7 +47,6 @@ const heading = (title: string): void => say(`\n== ${title}`);
 function childEnv(viewer: TraceViewer, serviceName: string): Record<string, string> {
   return {
     OTEL_SERVICE_NAME: serviceName,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
     OTEL_BSP_SCHEDULE_DELAY: '500',
     OTEL_METRICS_EXPORTER: 'prometheus',

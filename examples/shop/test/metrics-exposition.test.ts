@@ -64,7 +64,8 @@ function exemplarsOf(openMetrics: string, metric: string): Record<string, string
 void it('the shop under load serves /metrics that promtool accepts, with every metric it exercises and exemplars', async (t) => {
   const exportedTraceIds = new Set<string>();
   const exemplarTraceIds: string[] = [];
-  const viewer = await startTraceViewer({ port: 0, onSpans: (spans) => spans.forEach((span) => exportedTraceIds.add(span.traceId)) });
+  const viewer = await startTraceViewer({ port: 0 });
+  viewer.ingest.listen({ onSpans: (spans) => spans.forEach((span) => exportedTraceIds.add(span.traceId)) });
   const shop = startChild('shop', 'main.ts', {
     OTEL_SERVICE_NAME: 'shop',
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',

@@ -39,6 +39,24 @@ describe('sightline command', () => {
     assert.match(result.stdout, /sightline dashboards --out DIR/);
   });
 
+  for (const command of ['dashboards', 'rules', 'dev']) {
+    it(`answers --help and --version on ${command} with exit 0`, async () => {
+      const help = await sightline(command, '--help');
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, new RegExp(`^Usage:\\n  sightline ${command} `));
+      const version = await sightline(command, '--version');
+      assert.equal(version.code, 0, version.stderr);
+      assert.match(version.stdout, /^sightline \d+\.\d+\.\d+\n$/);
+    });
+  }
+
+  it('answers --help and --version with exit 0', async () => {
+    assert.equal((await sightline('--help')).code, 0);
+    const version = await sightline('--version');
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^sightline \d+\.\d+\.\d+\n$/);
+  });
+
   it('writes both dashboards for the given service and datasources', async (t) => {
     const dir = await tempDir(t);
     const result = await sightline('dashboards', '--out', dir, '--service', 'orders', '--datasource', 'prom-eu', '--traces-datasource', 'tempo');

@@ -307,6 +307,35 @@ export class CliUsageError extends SightlineError {
   }
 }
 
+/**
+ * `sightline dev` refused an OTLP export request: `status` is the HTTP status
+ * it answered (400 malformed, 413 too large, 415 not OTLP), the message says
+ * why and what to change. The viewer counts it and keeps serving.
+ */
+export class OtlpRequestError extends SightlineError {
+  /** The HTTP status of the answer: 400, 413 or 415. */
+  readonly status: 400 | 413 | 415;
+
+  constructor(status: 400 | 413 | 415, message: string, options?: ErrorOptions) {
+    super('SIGHTLINE_OTLP_REQUEST_REJECTED', message, options);
+    this.status = status;
+  }
+}
+
+/** `sightline dev` could not listen: another process holds the port. */
+export class PortInUseError extends SightlineError {
+  readonly port: number;
+
+  constructor(what: string, host: string, port: number, flag: string, options?: ErrorOptions) {
+    super(
+      'SIGHTLINE_PORT_IN_USE',
+      `Port ${port} on ${host} (${what}) is in use, perhaps by another viewer or a collector: stop it, or pick another port with ${flag} (0 picks a free one).`,
+      options,
+    );
+    this.port = port;
+  }
+}
+
 // Resilience and database instrumentation
 
 /** An `instrument*` function was given an option it cannot use. */

@@ -3,8 +3,8 @@
  * served: request rate, error share and p95 by route, the payments breaker,
  * the product cache's hit ratio, event counts and database timings.
  */
-import { histogramQuantile, sumBy } from './prometheus-text.ts';
-import type { Sample } from './prometheus-text.ts';
+import { histogramQuantile, sumBy } from 'sightline-cli';
+import type { Sample } from 'sightline-cli';
 
 const ms = (seconds: number | undefined): string => (seconds === undefined ? 'n/a' : `${(seconds * 1000).toFixed(0)} ms`);
 

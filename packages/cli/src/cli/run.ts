@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliUsageError, SightlineError } from 'sightline/errors';
@@ -6,6 +7,7 @@ import { generateDashboards, renderDashboard } from '../dashboards/generate.ts';
 import { generateRules, renderRules } from '../rules/generate.ts';
 import { loadSloFile } from '../slo/load.ts';
 import { devCommand } from './dev-command.ts';
+import type { DevCommandOptions } from './dev-command.ts';
 
 /** Where the command writes. */
 export interface CliStreams {
@@ -16,28 +18,51 @@ export interface CliStreams {
 /** Exit codes: 0 done, 1 failed (bad SLO file, unwritable output), 2 wrong usage. */
 export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
 
+/** The help text of each command. */
+export const COMMAND_USAGE = Object.freeze({
+  dashboards: `sightline dashboards --out DIR [--service NAME] [--datasource UID] [--traces-datasource UID]
+    Writes the Overview and Service internals Grafana dashboards (JSON) into DIR.
+    --service            the Prometheus job the dashboards open on
+    --datasource         UID of the Prometheus datasource (default prometheus)
+    --traces-datasource  UID of the Jaeger or Tempo datasource latency panels link to (default jaeger)
+`,
+  rules: `sightline rules --slo FILE --out FILE [--interval 30s] [--max-for DURATION] [--runbook-base URL]
+    Writes Prometheus recording and alerting rules for the objectives in the SLO file.
+    --interval      evaluation interval of every rule group (default 30s)
+    --max-for       caps every alert's "for" (tests and demos only)
+    --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
+`,
+  dev: `sightline dev [--port 4318] [--grpc-port 4317] [--host 127.0.0.1] [--scrape URL]... [--quiet]
+    Runs a local viewer (no Docker, no collector): receives OTLP traces, logs and metrics over
+    HTTP (protobuf or JSON, gzip or not) and gRPC, keeps the recent ones in memory, shows them
+    in the browser at its URL (trace list, waterfall, logs, metrics) and prints each trace as a tree.
+    It prints the variables to paste into a service's environment. Runs until interrupted.
+    --port             OTLP/HTTP and web port (default 4318; 0 picks a free one)
+    --grpc-port        OTLP/gRPC port (default 4317; 0 picks a free one; "off" for none)
+    --host             address to listen on (default 127.0.0.1: this machine only)
+    --scrape URL       a Prometheus /metrics URL to scrape for the metrics page (repeatable)
+    --scrape-interval  seconds between scrapes (default 2)
+    --max-traces       traces kept (default 500)    --max-logs  log records kept (default 5000)
+    --max-body-mb      largest export request accepted, after gunzip too (default 16)
+    --quiet            do not print traces in the terminal
+`,
+});
+
 /** The help text. */
 export const USAGE = `Usage:
-  sightline dashboards --out DIR [--service NAME] [--datasource UID] [--traces-datasource UID]
-      Writes the Overview and Service internals Grafana dashboards (JSON) into DIR.
-      --service            the Prometheus job the dashboards open on
-      --datasource         UID of the Prometheus datasource (default prometheus)
-      --traces-datasource  UID of the Jaeger or Tempo datasource latency panels link to (default jaeger)
-
-  sightline rules --slo FILE --out FILE [--interval 30s] [--max-for DURATION] [--runbook-base URL]
-      Writes Prometheus recording and alerting rules for the objectives in the SLO file.
-      --interval      evaluation interval of every rule group (default 30s)
-      --max-for       caps every alert's "for" (tests and demos only)
-      --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
-
-  sightline dev [--port 4318] [--host 127.0.0.1] [--max-traces 500] [--quiet]
-      Runs a local trace viewer (no Docker, no collector): an OTLP/HTTP JSON receiver that
-      keeps recent traces in memory, shows them at its URL and prints each one as a tree.
-      Point a service at it with OTEL_EXPORTER_OTLP_PROTOCOL=http/json and
-      OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318. Runs until interrupted.
-
-  sightline help
+${Object.values(COMMAND_USAGE)
+  .map((text) => `  ${text.replace(/\n(?=.)/g, '\n  ')}`)
+  .join('\n')}
+  sightline help | --help | --version
+    Every command also takes --help and --version.
 `;
+
+type Command = keyof typeof COMMAND_USAGE;
+
+/** The version of this package. */
+export function cliVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
 
 /**
  * Runs the `sightline` command with `args` (without the node and script
@@ -46,6 +71,18 @@ export const USAGE = `Usage:
  */
 export async function runCli(args: readonly string[], streams: CliStreams, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const [command, ...rest] = args;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? streams.stderr : streams.stdout).write(command === undefined ? `sightline: Expected a command: dashboards, rules or dev.\n\n${USAGE}` : USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-V' || command === 'version' || rest.includes('--version')) {
+    streams.stdout.write(`sightline ${cliVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (command in COMMAND_USAGE && (rest.includes('--help') || rest.includes('-h'))) {
+    streams.stdout.write(`Usage:\n  ${COMMAND_USAGE[command as Command].replace(/\n(?=.)/g, '\n  ')}`);
+    return EXIT.ok;
+  }
   try {
     switch (command) {
       case 'dashboards':
@@ -55,19 +92,13 @@ export async function runCli(args: readonly string[], streams: CliStreams, signa
       case 'dev':
         await devCommand(devOptions(rest), streams, signal);
         return EXIT.ok;
-      case 'help':
-      case '--help':
-      case '-h':
-        streams.stdout.write(USAGE);
-        return EXIT.ok;
-      case undefined:
-        throw new CliUsageError('Expected a command: dashboards, rules or dev.');
       default:
         throw new CliUsageError(`Unknown command ${JSON.stringify(command)}; expected dashboards, rules or dev.`);
     }
   } catch (error) {
     if (error instanceof CliUsageError) {
-      streams.stderr.write(`sightline: ${error.message}\n\n${USAGE}`);
+      const usage = command in COMMAND_USAGE ? `Usage:\n  ${COMMAND_USAGE[command as Command].replace(/\n(?=.)/g, '\n  ')}` : USAGE;
+      streams.stderr.write(`sightline: ${error.message}\n\n${usage}`);
       return EXIT.usage;
     }
     streams.stderr.write(`sightline: ${error instanceof SightlineError || error instanceof Error ? error.message : String(error)}\n`);
@@ -117,22 +148,41 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   return EXIT.ok;
 }
 
-function devOptions(args: readonly string[]): { host: string; port: number; maxTraces: number; quiet: boolean } {
-  let values: { host?: string; port?: string; 'max-traces'?: string; quiet?: boolean };
+function devOptions(args: readonly string[]): DevCommandOptions {
+  let values: { host?: string; port?: string; 'grpc-port'?: string; 'max-traces'?: string; 'max-logs'?: string; 'max-body-mb'?: string; scrape?: string[]; 'scrape-interval'?: string; quiet?: boolean };
   try {
     values = parseArgs({
       args: [...args],
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'max-traces': { type: 'string' }, quiet: { type: 'boolean' } },
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'grpc-port': { type: 'string' },
+        'max-traces': { type: 'string' },
+        'max-logs': { type: 'string' },
+        'max-body-mb': { type: 'string' },
+        scrape: { type: 'string', multiple: true },
+        'scrape-interval': { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
+  for (const url of values.scrape ?? []) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new CliUsageError(`Expected --scrape to be an http(s) URL, got ${JSON.stringify(url)}.`);
+  }
+  const grpcPort = values['grpc-port'] ?? '4317';
   return {
     host: values.host ?? '127.0.0.1',
     port: wholeNumber(values.port ?? '4318', '--port', 0, 65_535),
+    grpcPort: grpcPort === 'off' ? false : wholeNumber(grpcPort, '--grpc-port', 0, 65_535),
     maxTraces: wholeNumber(values['max-traces'] ?? '500', '--max-traces', 1, 1_000_000),
+    maxLogs: wholeNumber(values['max-logs'] ?? '5000', '--max-logs', 1, 10_000_000),
+    maxBodyBytes: wholeNumber(values['max-body-mb'] ?? '16', '--max-body-mb', 1, 1024) * 1024 * 1024,
+    scrape: values.scrape ?? [],
+    scrapeIntervalMillis: wholeNumber(values['scrape-interval'] ?? '2', '--scrape-interval', 1, 3600) * 1000,
     quiet: values.quiet ?? false,
   };
 }

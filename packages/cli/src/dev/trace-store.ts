@@ -1,4 +1,4 @@
-import type { ViewerSpan } from './otlp-json.ts';
+import type { ViewerSpan } from './otlp/spans.ts';
 
 /** A trace as the viewer shows it: its spans, ordered by start time. */
 export interface StoredTrace {
@@ -18,7 +18,7 @@ export interface TraceStoreLimits {
 
 /** Holds the most recent traces in memory, bounded by {@link TraceStoreLimits}. */
 export class TraceStore {
-  readonly #traces = new Map<string, { spans: ViewerSpan[]; updatedAt: number }>();
+  readonly #traces = new Map<string, { spans: ViewerSpan[]; updatedAt: number; sorted: boolean }>();
   readonly #maxTraces: number;
   readonly #maxSpansPerTrace: number;
   #droppedSpans = 0;
@@ -32,7 +32,7 @@ export class TraceStore {
   add(spans: readonly ViewerSpan[]): void {
     const now = performance.now();
     for (const span of spans) {
-      const trace = this.#traces.get(span.traceId) ?? { spans: [], updatedAt: now };
+      const trace = this.#traces.get(span.traceId) ?? { spans: [], updatedAt: now, sorted: true };
       this.#traces.delete(span.traceId);
       this.#traces.set(span.traceId, trace);
       trace.updatedAt = now;
@@ -41,6 +41,7 @@ export class TraceStore {
         continue;
       }
       trace.spans.push(span);
+      trace.sorted = false;
     }
     for (const traceId of this.#traces.keys()) {
       if (this.#traces.size <= this.#maxTraces) break;
@@ -63,8 +64,11 @@ export class TraceStore {
     return this.#droppedSpans;
   }
 
-  #snapshot(traceId: string, trace: { spans: ViewerSpan[]; updatedAt: number }): StoredTrace {
-    const spans = [...trace.spans].sort((a, b) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0));
-    return { traceId, spans, updatedAt: trace.updatedAt };
+  #snapshot(traceId: string, trace: { spans: ViewerSpan[]; updatedAt: number; sorted: boolean }): StoredTrace {
+    if (!trace.sorted) {
+      trace.spans.sort((a, b) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0));
+      trace.sorted = true;
+    }
+    return { traceId, spans: [...trace.spans], updatedAt: trace.updatedAt };
   }
 }

@@ -1,5 +1,5 @@
-import { formatAttribute } from './otlp-json.ts';
-import type { ViewerSpan } from './otlp-json.ts';
+import { formatAttribute } from './otlp/values.ts';
+import type { ViewerSpan } from './otlp/spans.ts';
 import type { StoredTrace } from './trace-store.ts';
 
 /** A span with its children, for drawing a trace as a tree. */

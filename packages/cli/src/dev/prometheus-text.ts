@@ -1,10 +1,12 @@
 /**
  * Reads the Prometheus text exposition format (and OpenMetrics, whose
  * exemplars and `# EOF` it skips) into samples, and answers the few
- * questions the demo's summary asks: sums by label and quantiles from
- * histogram buckets, computed the way PromQL's histogram_quantile does.
+ * questions the viewer's metrics page and the demo's summary ask: sums by
+ * label and quantiles from histogram buckets, computed the way PromQL's
+ * histogram_quantile does.
  */
 
+/** One sample of a scrape. */
 export interface Sample {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;

@@ -1,0 +1,77 @@
+/**
+ * OTLP/HTTP: `POST /v1/traces`, `/v1/logs` and `/v1/metrics`, protobuf
+ * (`application/x-protobuf`) or JSON (`application/json`), gzip or not.
+ * Every refusal is a 400, 413 or 415 with the reason in an OTLP `Status`
+ * body; the connection of an oversized request is closed without reading
+ * the rest.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { OtlpRequestError } from 'sightline/errors';
+import { asRequestError } from '../ingest.ts';
+import type { Ingest } from '../ingest.ts';
+import { decodeJson, decodeProtobuf, emptyResponse } from './wire.ts';
+import type { Signal } from './wire.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+/** The signal an OTLP/HTTP path receives, if it is one. */
+export function signalOfPath(path: string): Signal | undefined {
+  const match = /^\/v1\/(traces|logs|metrics)$/.exec(path);
+  return match?.[1] as Signal | undefined;
+}
+
+/** Handles one export request to the path of `signal`. */
+export async function receiveHttp(request: IncomingMessage, response: ServerResponse, signal: Signal, ingest: Ingest): Promise<void> {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const protobuf = contentType === 'application/x-protobuf' || contentType === 'application/protobuf';
+  try {
+    if (!protobuf && contentType !== 'application/json') {
+      throw new OtlpRequestError(
+        415,
+        `Content-Type ${JSON.stringify(contentType)} is not OTLP: send application/x-protobuf (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf) or application/json (http/json).`,
+      );
+    }
+    const body = await readBody(request, ingest.maxBodyBytes);
+    ingest.accept(signal, protobuf ? decodeProtobuf(signal, body) : decodeJson(body));
+  } catch (caught) {
+    const error = asRequestError(caught);
+    ingest.reject(error, signal, 'http');
+    const status = JSON.stringify({ code: 3, message: error.message });
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(status), ...(request.complete ? {} : { connection: 'close' }) };
+    response.writeHead(error.status, headers).end(status);
+    if (!request.complete) response.once('finish', () => request.destroy());
+    return;
+  }
+  if (protobuf) {
+    const bytes = emptyResponse(signal);
+    response.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': bytes.length }).end(bytes);
+  } else {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 }).end('{}');
+  }
+}
+
+/** The request body, gunzipped when so encoded; 413 past `maxBytes` either way. */
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = (what: string): OtlpRequestError =>
+    new OtlpRequestError(413, `The ${what} is larger than ${maxBytes} bytes: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or start the viewer with a larger --max-body-mb.`);
+  if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge('request body');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge('request body');
+    chunks.push(chunk);
+  }
+  const body = Buffer.concat(chunks);
+  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return body;
+  if (encoding !== 'gzip') throw new OtlpRequestError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported: send gzip or no encoding.`);
+  try {
+    return await gunzipAsync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('gunzipped request body');
+    throw new OtlpRequestError(400, `The body is not valid gzip: ${error instanceof Error ? error.message : String(error)}.`, { cause: error });
+  }
+}
