@@ -26,6 +26,29 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // API and SDK apart: only the SDK folder (the `sightline/sdk` and `sightline/register`
+    // entries) may load the OpenTelemetry SDK, exporters, propagators and instrumentations.
+    // Everything else instruments through `@opentelemetry/api` (type imports are free).
+    // The local viewer (sightline-cli's dev/) is an OTLP receiver, not instrumented code: it serves gRPC.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/sightline/src/telemetry/**', 'packages/cli/src/dev/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api', '!@opentelemetry/semantic-conventions', '@grpc/*'],
+              allowTypeImports: true,
+              message:
+                'The OpenTelemetry SDK, exporters and instrumentations load only from packages/sightline/src/telemetry/ (the sightline/sdk entry); elsewhere use @opentelemetry/api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The JavaScript shims of package bins only import the package's TypeScript entry point;
     // the viewer's browser script is plain JavaScript served as is.
     files: ['eslint.config.js', 'packages/*/bin/*.js', 'packages/cli/assets/*.js'],
