@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { tryGetTenantContext, withSpan } from 'sightline';
 import type { Subscription } from 'sightline/events';
 import type { OrderCreated, ShopBus } from './events.ts';
+import { logger } from './logger.ts';
 
 /** A coupon code billing cannot handle: the order is dead-lettered after its retries. */
 export const POISON_COUPON = 'POISON';
@@ -28,9 +29,15 @@ class UnknownCouponError extends Error {
 
 async function bill(order: OrderCreated, failureRate: number): Promise<void> {
   await withSpan('billing.charge', { attributes: { 'app.module': 'billing', 'app.order.id': order.orderId } }, async () => {
-    if (order.coupon === POISON_COUPON) throw new UnknownCouponError(`coupon ${order.coupon} is not in the coupon book`);
-    await delay(5 + Math.random() * 20);
-    if (Math.random() < failureRate) throw new LedgerUnavailableError('ledger write timed out');
+    try {
+      if (order.coupon === POISON_COUPON) throw new UnknownCouponError(`coupon ${order.coupon} is not in the coupon book`);
+      await delay(5 + Math.random() * 20);
+      if (Math.random() < failureRate) throw new LedgerUnavailableError('ledger write timed out');
+      logger.info({ orderId: order.orderId, totalCents: order.totalCents }, 'order billed');
+    } catch (error) {
+      logger.warn({ orderId: order.orderId, err: error }, 'billing failed; the event will be retried or dead-lettered');
+      throw error;
+    }
   });
 }
 
@@ -39,6 +46,7 @@ async function ship(order: OrderCreated): Promise<void> {
     const tenant = tryGetTenantContext()?.tenantId ?? 'unknown';
     span.setAttribute('app.shipping.warehouse', tenant === 'acme' ? 'east' : 'west');
     await delay(10 + Math.random() * 30);
+    logger.info({ orderId: order.orderId }, 'shipment scheduled');
   });
 }
 

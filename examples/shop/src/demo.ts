@@ -1,9 +1,12 @@
 /**
  * The demo, end to end (`bash scripts/demo.sh` runs it):
  *
- * 1. starts the local viewer in this process (OTLP in, web pages out);
+ * 1. starts the local viewer in this process (OTLP in, web pages out) and,
+ *    unless DATABASE_URL names a real PostgreSQL, an embedded one (PGlite on
+ *    a loopback port);
  * 2. starts the shop (and, with SHOP_NATS_URL, the worker) with
- *    `--import sightline/register` and nothing but OTEL_* variables pointing at it;
+ *    `--import sightline/register` and nothing but OTEL_* variables pointing
+ *    at the viewer (traces and logs pushed, /metrics scraped by the viewer);
  * 3. runs the load generator for DEMO_SECONDS (default 15) across three tenants;
  * 4. prints what a user would look at: responses by status, three traces as
  *    trees and an excerpt of /metrics;
@@ -12,11 +15,13 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { renderTraceText, startTraceViewer } from 'sightline-cli';
+import { renderTraceText, startScraping, startTraceViewer } from 'sightline-cli';
 import type { TraceViewer } from 'sightline-cli';
 import { natsSettings } from './config.ts';
 import type { NatsSettings } from './config.ts';
 import { startChild, waitForHealthy } from './demo/child-process.ts';
+import { startEmbeddedPostgres } from './demo/embedded-postgres.ts';
+import type { EmbeddedPostgres } from './demo/embedded-postgres.ts';
 import type { DemoChild } from './demo/child-process.ts';
 import { pickExampleTraces } from './demo/example-traces.ts';
 import type { ExampleTraces } from './demo/example-traces.ts';
@@ -44,15 +49,17 @@ const nats: NatsSettings | undefined = baseNats && {
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 const heading = (title: string): void => say(`\n== ${title}`);
 
-function childEnv(viewer: TraceViewer, serviceName: string): Record<string, string> {
+function childEnv(viewer: TraceViewer, serviceName: string, databaseUrl: string): Record<string, string> {
   return {
     OTEL_SERVICE_NAME: serviceName,
     OTEL_EXPORTER_OTLP_ENDPOINT: viewer.url,
-    OTEL_BSP_SCHEDULE_DELAY: '500',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_LOGS_EXPORTER: 'otlp',
     OTEL_METRICS_EXPORTER: 'prometheus',
     OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
     OTEL_EXPORTER_PROMETHEUS_PORT: '0',
     SHOP_PORT: '0',
+    SHOP_DATABASE_URL: databaseUrl,
     SHOP_DB_SCHEMA: `shop_demo_${runId}`.toLowerCase(),
     ...(nats === undefined
       ? {}
@@ -109,21 +116,28 @@ async function waitForExamples(viewer: TraceViewer, timeoutMs: number): Promise<
 
 const viewer = await startTraceViewer({ port: 0 });
 const children: DemoChild[] = [];
+let embedded: EmbeddedPostgres | undefined;
+let stopScraping = (): void => undefined;
 let failed = false;
 try {
-  say(`Sightline demo: trace viewer at ${viewer.url}; events over ${nats === undefined ? 'the memory transport' : `NATS ${nats.url} (stream ${nats.stream})`}`);
+  const realDatabase = process.env['DATABASE_URL'];
+  if (realDatabase === undefined || realDatabase === '') embedded = await startEmbeddedPostgres(24);
+  const databaseUrl = embedded?.url ?? realDatabase ?? '';
+  say(`Sightline demo: viewer at ${viewer.url}; events over ${nats === undefined ? 'the memory transport' : `NATS ${nats.url} (stream ${nats.stream})`}`);
+  say(`Database: ${embedded === undefined ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL (PGlite) at ${embedded.url}; set DATABASE_URL to use a real one`}`);
   const metricsUrls: string[] = [];
   if (nats !== undefined) {
-    const worker = startChild('worker', 'worker.ts', childEnv(viewer, 'shop-worker'));
+    const worker = startChild('worker', 'worker.ts', childEnv(viewer, 'shop-worker', databaseUrl));
     children.push(worker);
     const [, workerMetrics = ''] = await worker.waitForLine(/^worker ready: metrics: (\S+)/, START_TIMEOUT_MS);
     metricsUrls.push(workerMetrics);
   }
-  const shop = startChild('shop', 'main.ts', childEnv(viewer, 'shop'));
+  const shop = startChild('shop', 'main.ts', childEnv(viewer, 'shop', databaseUrl));
   children.unshift(shop);
   const [, shopUrl = '', shopMetrics = ''] = await shop.waitForLine(/^shop ready: (\S+) metrics: (\S+)/, START_TIMEOUT_MS);
   metricsUrls.unshift(shopMetrics);
   await waitForHealthy(`${shopUrl}/health`, START_TIMEOUT_MS);
+  stopScraping = startScraping(viewer.ingest, { urls: metricsUrls, intervalMillis: 1000 });
   say(`Shop at ${shopUrl}, metrics at ${metricsUrls.join(' and ')}; running load for ${seconds} s ...`);
 
   const report = await runLoad({ baseUrl: shopUrl, seconds });
@@ -149,7 +163,7 @@ try {
 
   if (serve) {
     heading('Still running (Ctrl-C to stop)');
-    say(`  traces:  ${viewer.url}`);
+    say(`  viewer:  ${viewer.url}  (traces, logs, metrics)`);
     say(`  shop:    ${shopUrl}  (try: curl -H 'x-tenant-id: acme' ${shopUrl}/products/p-1)`);
     say(`  metrics: ${metricsUrls.join('  ')}`);
     await new Promise<void>((resolve) => {
@@ -161,11 +175,13 @@ try {
   failed = true;
   process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 } finally {
+  stopScraping();
   for (const child of children) {
     const exit = await child.stop(STOP_TIMEOUT_MS);
     if (serve && exit.code !== 0) failed = true;
   }
   if (nats !== undefined) await deleteStreams(nats).catch((error: unknown) => process.stderr.write(`could not delete the NATS streams: ${String(error)}\n`));
   await viewer.close();
+  await embedded?.close();
 }
 process.exitCode = failed ? 1 : 0;

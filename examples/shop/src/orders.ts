@@ -11,6 +11,7 @@ import type { Catalogue } from './catalogue.ts';
 import type { Order, ShopDatabase } from './database.ts';
 import type { ShopBus } from './events.ts';
 import type { PaymentsClient } from './payments-client.ts';
+import { logger } from './logger.ts';
 
 /** The body of `POST /orders`. */
 export const orderRequestSchema = z.object({
@@ -52,10 +53,12 @@ export function createOrderService(database: ShopDatabase, catalogue: Catalogue,
         try {
           await payments.charge({ orderId: id, amountCents: totalCents });
         } catch (error) {
+          logger.warn({ orderId: id, err: error }, 'payment failed');
           await database.setOrderStatus(tenantId, id, 'payment_failed');
           throw error;
         }
         await database.setOrderStatus(tenantId, id, 'paid');
+        logger.info({ orderId: id, totalCents }, 'order placed');
         await bus.publish('order.created', { orderId: id, totalCents, lines, coupon: request.coupon });
         return { id, tenantId, status: 'paid' as const, totalCents, lines, createdAt: new Date().toISOString() };
       }),

@@ -5,7 +5,8 @@
  * `publish order.created` into `process order.created`, with tenant.id on
  * each, and a metrics excerpt with request counts. Once with the memory
  * transport, once over the local NATS JetStream (two processes, a unique
- * stream that is gone afterwards).
+ * stream that is gone afterwards). The first uses the embedded PostgreSQL
+ * (no server), the second the local one through DATABASE_URL.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -33,7 +34,7 @@ function runDemo(env: Record<string, string>): Promise<DemoRun> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -90,7 +91,8 @@ function assertMetricsExcerpt(stdout: string): void {
 
 void describe('the demo', () => {
   void it('runs with the memory transport: exit 0, a traced order end to end, request counts', async () => {
-    const run = await runDemo({});
+    const run = await runDemo({ DATABASE_URL: '' });
+    assert.match(run.stdout, /Database: embedded PostgreSQL \(PGlite\)/);
     assert.equal(run.code, 0, `exit code 0\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /== Load: \d+ requests/);
     assertSuccessfulOrder(run.stdout, 'shop');
@@ -99,7 +101,8 @@ void describe('the demo', () => {
 
   void it('runs over NATS JetStream with the consumers in a second process, then deletes its stream', async () => {
     const stream = `SHOP_DEMO_TEST_${process.pid}_${Date.now().toString(36)}`;
-    const run = await runDemo({ SHOP_NATS_URL: NATS_URL, SHOP_NATS_STREAM: stream });
+    const run = await runDemo({ SHOP_NATS_URL: NATS_URL, SHOP_NATS_STREAM: stream, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    assert.match(run.stdout, /Database: PostgreSQL from DATABASE_URL/);
     assert.equal(run.code, 0, `exit code 0\n${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, new RegExp(`stream ${stream}`));
     assertSuccessfulOrder(run.stdout, 'shop-worker');

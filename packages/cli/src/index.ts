@@ -18,6 +18,8 @@ export { TraceStore } from './dev/trace-store.ts';
 export type { StoredTrace, TraceStoreLimits } from './dev/trace-store.ts';
 export type { LogStore, LogQuery } from './dev/log-store.ts';
 export type { MetricStore, MetricSeries, MetricStoreLimits } from './dev/metric-store.ts';
+export { startScraping } from './dev/scraper.ts';
+export type { ScrapeOptions } from './dev/scraper.ts';
 export { summarize, queryTraces } from './dev/trace-summary.ts';
 export type { TraceSummary, TraceQuery } from './dev/trace-summary.ts';
 export { summarizeMetrics } from './dev/metrics-summary.ts';

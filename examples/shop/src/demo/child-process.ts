@@ -9,6 +9,8 @@ import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+const MAX_KEPT_LINES = 200;
+
 export interface ChildExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -34,7 +36,8 @@ export function startChild(name: string, script: string, env: Readonly<Record<st
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
+    // The ready lines come first; the rest (the shop's JSON logs) is not kept.
+    if (lines.length < MAX_KEPT_LINES) lines.push(line);
     for (const waiter of waiters) waiter();
   });
   createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));

@@ -1,6 +1,9 @@
 /**
  * The curated automatic instrumentations: node:http (server and client),
- * undici (Node's `fetch`), pg, ioredis and express. Each is switched by
+ * undici (Node's `fetch`), pg, ioredis, express, and the pino and winston
+ * loggers (a record written inside a span gets `trace_id`, `span_id`,
+ * `trace_flags` and `tenant.id`; with a logs exporter it is also sent as an
+ * OTLP log record). Each is switched by
  * `config.instrumentations`, and a library instrumentation is created only
  * when the library is installed, so an app without pg never loads the pg
  * instrumentation. The OpenTelemetry auto-instrumentations bundle is not used.
@@ -14,10 +17,12 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
-import { diag } from '@opentelemetry/api';
+import { context, diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from './config/types.ts';
 import { isLoaderHookRegistered } from './loader-hook.ts';
+import { TENANT_ID_KEY } from '../context/keys.ts';
+import { tenantFromContext } from '../context/tenant-context.ts';
 
 type Switches = { readonly [K in InstrumentationName]: boolean };
 
@@ -25,6 +30,14 @@ type Switches = { readonly [K in InstrumentationName]: boolean };
 export interface InstrumentationSettings {
   /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
+  /** Whether the pino and winston instrumentations send records to the logs pipeline (a logs exporter is configured). */
+  readonly sendLogs: boolean;
+}
+
+/** Adds `tenant.id` to a log record written in a tenant's context (trace_id, span_id and trace_flags come from the instrumentation). */
+function addTenant(_span: unknown, record: Record<string, unknown>): void {
+  const tenant = tenantFromContext(context.active());
+  if (tenant !== undefined) record[TENANT_ID_KEY] = tenant.tenantId;
 }
 
 interface Candidate {
@@ -61,6 +74,16 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
     modules: ['express'],
     patchesOnLoad: true,
     create: async () => new (await import('@opentelemetry/instrumentation-express')).ExpressInstrumentation(),
+  },
+  pino: {
+    modules: ['pino'],
+    patchesOnLoad: true,
+    create: async ({ sendLogs }) => new (await import('@opentelemetry/instrumentation-pino')).PinoInstrumentation({ logHook: addTenant, disableLogSending: !sendLogs }),
+  },
+  winston: {
+    modules: ['winston'],
+    patchesOnLoad: true,
+    create: async ({ sendLogs }) => new (await import('@opentelemetry/instrumentation-winston')).WinstonInstrumentation({ logHook: addTenant, disableLogSending: !sendLogs }),
   },
 };
 
@@ -119,7 +142,7 @@ function warnAboutLateInstrumentation(chosen: readonly InstrumentationName[]): v
   if (needsHook && isEsmEntry() && !isLoaderHookRegistered()) {
     messages.push(
       'The app is an ES module and the instrumentation loader hook is not registered, so imported modules ' +
-        "(node:http, express, pg, ioredis) are not instrumented. Start it with 'node --import sightline/register app.js'.",
+        "(node:http, express, pg, ioredis, pino, winston) are not instrumented. Start it with 'node --import sightline/register app.js'.",
     );
   }
   if (messages.length === 0) return;

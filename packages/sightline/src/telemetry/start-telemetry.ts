@@ -1,7 +1,8 @@
 /**
  * `startTelemetry`: resolves the configuration, builds the tracing pipeline
  * (resource, sampler, tenant span processor, the pg span processor when the pg
- * instrumentation is on, span metrics, batch span processor, exporter),
+ * instrumentation is on, span metrics, batch span processor, exporter), the
+ * logs pipeline when a logs exporter is configured,
  * registers it globally (tracer provider, AsyncLocalStorage context manager,
  * W3C trace-context plus allow-listed baggage propagation), enables the
  * curated instrumentations and ties shutdown to the process. This module and
@@ -31,6 +32,7 @@ import type { TelemetryOrigin } from './current-telemetry.ts';
 import { createSpanExporter } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
+import { startLogsPipeline } from './logs.ts';
 import { isMetricsScrape } from './scrape-filter.ts';
 import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
@@ -89,6 +91,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
   let scrapeEndpoint: ScrapeEndpoint | undefined;
   const instrumentations = await createInstrumentations(config.instrumentations, {
     ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
+    sendLogs: config.logs.exporter !== 'none',
   });
   const disableInstrumentations = (): void => {
     for (const instrumentation of instrumentations) instrumentation.disable();
@@ -114,8 +117,9 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
     if (exporter !== undefined) {
       spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: spanStats }));
     }
+    const resource = buildResource(config);
     const provider = new TracerProvider({
-      resource: buildResource(config),
+      resource,
       sampler: createSampler(config.sampler),
       spanProcessors,
     });
@@ -123,11 +127,12 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       await provider.shutdown();
       throw new TelemetryGlobalConflictError();
     }
+    const logsPipeline = await startLogsPipeline(config.logs, resource);
     const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
 
     const telemetry: RunningTelemetry = new RunningTelemetry(config, {
-      shutdownProvider: () => provider.shutdown(),
-      flushProvider: () => provider.forceFlush(),
+      shutdownProvider: async () => void (await Promise.all([provider.shutdown(), logsPipeline?.shutdown()])),
+      flushProvider: async () => void (await Promise.all([provider.forceFlush(), logsPipeline?.flush()])),
       stats: () => spanStats.stats(),
       metrics,
       metricsUrl: metricsServer?.url,

@@ -2,8 +2,9 @@
  * OTLP/HTTP: `POST /v1/traces`, `/v1/logs` and `/v1/metrics`, protobuf
  * (`application/x-protobuf`) or JSON (`application/json`), gzip or not.
  * Every refusal is a 400, 413 or 415 with the reason in an OTLP `Status`
- * body; the connection of an oversized request is closed without reading
- * the rest.
+ * body. The rest of an oversized body is read and thrown away (a client
+ * still sending would not see the answer if the connection were cut), for
+ * at most {@link LINGER_MILLIS}, then the connection is closed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -15,6 +16,16 @@ import { decodeJson, decodeProtobuf, emptyResponse } from './wire.ts';
 import type { Signal } from './wire.ts';
 
 const gunzipAsync = promisify(gunzip);
+
+/** How long the rest of a refused body is read and thrown away before the connection is cut. */
+const LINGER_MILLIS = 10_000;
+
+function discardRest(request: IncomingMessage): void {
+  const timer = setTimeout(() => request.destroy(), LINGER_MILLIS);
+  timer.unref();
+  request.once('end', () => clearTimeout(timer)).once('close', () => clearTimeout(timer));
+  request.resume();
+}
 
 /** The signal an OTLP/HTTP path receives, if it is one. */
 export function signalOfPath(path: string): Signal | undefined {
@@ -41,7 +52,7 @@ export async function receiveHttp(request: IncomingMessage, response: ServerResp
     const status = JSON.stringify({ code: 3, message: error.message });
     const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(status), ...(request.complete ? {} : { connection: 'close' }) };
     response.writeHead(error.status, headers).end(status);
-    if (!request.complete) response.once('finish', () => request.destroy());
+    if (!request.complete) discardRest(request);
     return;
   }
   if (protobuf) {
@@ -57,14 +68,24 @@ async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buf
   const tooLarge = (what: string): OtlpRequestError =>
     new OtlpRequestError(413, `The ${what} is larger than ${maxBytes} bytes: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or start the viewer with a larger --max-body-mb.`);
   if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge('request body');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge('request body');
-    chunks.push(chunk);
-  }
-  const body = Buffer.concat(chunks);
+  // Read with events rather than `for await`: leaving that loop early destroys the request, and
+  // the client, still sending, would see a reset instead of the 413.
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData).off('end', onEnd);
+      request.pause();
+      reject(tooLarge('request body'));
+    };
+    const onEnd = (): void => resolve(Buffer.concat(chunks));
+    request.on('data', onData).once('end', onEnd).once('error', reject);
+  });
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding === 'identity') return body;
   if (encoding !== 'gzip') throw new OtlpRequestError(415, `Content-Encoding ${JSON.stringify(encoding)} is not supported: send gzip or no encoding.`);

@@ -1,6 +1,7 @@
 /**
- * Trace export (`OTEL_TRACES_EXPORTER`, `OTEL_EXPORTER_OTLP_*`) and the batch
- * span processor (`OTEL_BSP_*`).
+ * Trace and log export (`OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`,
+ * `OTEL_EXPORTER_OTLP_*`, one set of rules for both) and the batch span
+ * processor (`OTEL_BSP_*`).
  */
 import type { Env } from './env.ts';
 import { firstSet, readEnv, resolveValue } from './env.ts';
@@ -13,9 +14,11 @@ const EXPORTERS: readonly TracesExporter[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 
-/** Default trace endpoints of the OpenTelemetry specification, per protocol. */
+/** The OTLP signals whose export settings follow the same rules. */
+type OtlpSignal = 'traces' | 'logs';
+
+/** The default gRPC endpoint of the OpenTelemetry specification (HTTP's is http://localhost:4318/v1/<signal>). */
 export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
-export const DEFAULT_HTTP_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_LIST: KeyValueListRule = {
@@ -26,30 +29,41 @@ const HEADER_LIST: KeyValueListRule = {
 
 /** Resolves `config.traces`. */
 export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['traces'] {
-  const traces = optionGroup(options.traces, 'traces');
-  const exporter = resolveValue(firstSet('traces.exporter', traces['exporter'], env, ['OTEL_TRACES_EXPORTER']), (c) => {
+  return resolveOtlpExport('traces', options.traces, env, 'otlp');
+}
+
+/** Resolves `config.logs`: the same rules as traces, but nothing is sent unless asked (`OTEL_LOGS_EXPORTER=otlp`). */
+export function resolveLogs(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['logs'] {
+  return resolveOtlpExport('logs', options.logs, env, 'none');
+}
+
+/** One signal's export settings: `OTEL_<SIGNAL>_EXPORTER`, then `OTEL_EXPORTER_OTLP_<SIGNAL>_*` before `OTEL_EXPORTER_OTLP_*`. */
+function resolveOtlpExport(signal: OtlpSignal, group: unknown, env: Env, defaultExporter: TracesExporter): ResolvedTelemetryConfig['traces'] {
+  const options = optionGroup(group, signal);
+  const upper = signal.toUpperCase();
+  const exporter = resolveValue(firstSet(`${signal}.exporter`, options['exporter'], env, [`OTEL_${upper}_EXPORTER`]), (c) => {
     if (c.source !== 'option' && String(c.value).includes(',')) {
-      return reject(c, `a single exporter, one of ${EXPORTERS.join(', ')}`, 'Sightline exports traces to one destination; fan out with an OpenTelemetry Collector.');
+      return reject(c, `a single exporter, one of ${EXPORTERS.join(', ')}`, `Sightline exports ${signal} to one destination; fan out with an OpenTelemetry Collector.`);
     }
     return asEnum(c, EXPORTERS);
-  }, 'otlp');
+  }, defaultExporter);
   const protocol = resolveValue(
-    firstSet('traces.protocol', traces['protocol'], env, ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']),
+    firstSet(`${signal}.protocol`, options['protocol'], env, [`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL']),
     (c) => asEnum(c, PROTOCOLS),
     'http/protobuf',
   );
   return {
     exporter,
     protocol,
-    endpoint: resolveEndpoint(traces['endpoint'], protocol, env),
-    headers: resolveHeaders(traces['headers'], env),
+    endpoint: resolveEndpoint(options['endpoint'], protocol, env, signal),
+    headers: resolveHeaders(options['headers'], env, signal),
     timeoutMillis: resolveValue(
-      firstSet('traces.timeoutMillis', traces['timeoutMillis'], env, ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT']),
+      firstSet(`${signal}.timeoutMillis`, options['timeoutMillis'], env, [`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, 'OTEL_EXPORTER_OTLP_TIMEOUT']),
       asMillis,
       10_000,
     ),
     compression: resolveValue(
-      firstSet('traces.compression', traces['compression'], env, ['OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION']),
+      firstSet(`${signal}.compression`, options['compression'], env, [`OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, 'OTEL_EXPORTER_OTLP_COMPRESSION']),
       (c) => asEnum(c, COMPRESSIONS),
       'none',
     ),
@@ -62,15 +76,16 @@ export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTele
  * `OTEL_EXPORTER_OTLP_ENDPOINT` is a base: HTTP protocols append `v1/traces`
  * to its path, gRPC uses it as is. Otherwise the protocol's default.
  */
-function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env): string {
-  const specific = firstSet('traces.endpoint', option, env, ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env, signal: OtlpSignal = 'traces'): string {
+  const upper = signal.toUpperCase();
+  const specific = firstSet(`${signal}.endpoint`, option, env, [`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`]);
   if (specific !== undefined) return asHttpUrl(specific);
-  const generic = firstSet('traces.endpoint', undefined, env, ['OTEL_EXPORTER_OTLP_ENDPOINT']);
+  const generic = firstSet(`${signal}.endpoint`, undefined, env, ['OTEL_EXPORTER_OTLP_ENDPOINT']);
   if (generic !== undefined) {
     const base = asHttpUrl(generic);
-    return protocol === 'grpc' ? base : `${base}${base.endsWith('/') ? '' : '/'}v1/traces`;
+    return protocol === 'grpc' ? base : `${base}${base.endsWith('/') ? '' : '/'}v1/${signal}`;
   }
-  return protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_TRACES_ENDPOINT;
+  return protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : `http://localhost:4318/v1/${signal}`;
 }
 
 /**
@@ -78,12 +93,12 @@ function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env): str
  * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, then by the option. Names are
  * lower-cased (HTTP/2 and gRPC require it; HTTP/1.1 ignores case).
  */
-function resolveHeaders(option: unknown, env: Env): Record<string, string> {
-  const layers = ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'].map((name) => {
+function resolveHeaders(option: unknown, env: Env, signal: OtlpSignal = 'traces'): Record<string, string> {
+  const layers = ['OTEL_EXPORTER_OTLP_HEADERS', `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`].map((name) => {
     const text = readEnv(env, name);
-    return text === undefined ? {} : parseKeyValueList({ setting: 'traces.headers', source: name, value: text }, HEADER_LIST);
+    return text === undefined ? {} : parseKeyValueList({ setting: `${signal}.headers`, source: name, value: text }, HEADER_LIST);
   });
-  if (option !== undefined) layers.push(checkKeyValueObject({ setting: 'traces.headers', source: 'option', value: option }, HEADER_LIST));
+  if (option !== undefined) layers.push(checkKeyValueObject({ setting: `${signal}.headers`, source: 'option', value: option }, HEADER_LIST));
   const headers: Record<string, string> = {};
   for (const layer of layers) {
     for (const [name, value] of Object.entries(layer)) headers[name.toLowerCase()] = value;

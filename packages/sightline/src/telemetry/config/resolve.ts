@@ -12,7 +12,7 @@ import { resolveInstrumentations } from './resolve-instrumentations.ts';
 import { resolveMetrics } from './resolve-metrics.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveSampler } from './resolve-sampler.ts';
-import { resolveBatch, resolveTraces } from './resolve-traces.ts';
+import { resolveBatch, resolveLogs, resolveTraces } from './resolve-traces.ts';
 import type { LogLevel, ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
 import { asBoolean, asEnum, asMillis, asStringList, optionGroup } from './validate.ts';
 
@@ -49,6 +49,7 @@ export function resolveTelemetryConfigFor(entry: TelemetryEntry, options: Teleme
     enabled: resolveEnabled(options, env),
     ...resource,
     traces: resolveTraces(options, env),
+    logs: resolveLogs(options, env),
     batch: resolveBatch(options, env),
     sampler: resolveSampler(options, env),
     instrumentations: resolveInstrumentations(options, env),

@@ -32,7 +32,7 @@ export type MetricsExporter = 'prometheus' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /** The instrumentations Sightline can enable, by their OpenTelemetry short names. */
-export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express';
+export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express' | 'pino' | 'winston';
 
 /** Standard OpenTelemetry samplers that take no argument. */
 export interface FixedSamplerConfig {
@@ -132,6 +132,13 @@ export interface TelemetryOptions {
   readonly resourceAttributes?: Readonly<Record<string, string>> | undefined;
   /** Trace export. */
   readonly traces?: TracesOptions | undefined;
+  /**
+   * Log export: the records of pino and winston (through their OpenTelemetry
+   * instrumentations) as OTLP logs, with the same settings and variables as
+   * traces (`OTEL_EXPORTER_OTLP_LOGS_*` before `OTEL_EXPORTER_OTLP_*`).
+   * Env: `OTEL_LOGS_EXPORTER`. Default exporter: `none`.
+   */
+  readonly logs?: TracesOptions | undefined;
   /** The batch span processor. */
   readonly batch?: BatchOptions | undefined;
   /** Which traces are kept. Env: `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, alias `OTEL_SAMPLING_RATE`. Default: `parentbased_always_on`. */
@@ -266,6 +273,8 @@ export interface ResolvedTelemetryConfig {
     readonly timeoutMillis: number;
     readonly compression: OtlpCompression;
   };
+  /** Log export, resolved by the rules of `traces`. */
+  readonly logs: ResolvedTelemetryConfig['traces'];
   /** Batch span processor settings; `maxExportBatchSize <= maxQueueSize` holds. */
   readonly batch: {
     readonly maxQueueSize: number;
