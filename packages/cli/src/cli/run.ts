@@ -30,7 +30,8 @@ export const COMMAND_USAGE = Object.freeze({
     Writes Prometheus recording and alerting rules for the objectives in the SLO file.
     --interval      evaluation interval of every rule group (default 30s)
     --max-for       caps every alert's "for" (tests and demos only)
-    --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
+    --runbook-base  the http(s) URL where docs/alerts.md is published (overrides the SLO
+                    file's runbookBase; without either, links are relative: docs/alerts.md)
 `,
   dev: `sightline dev [--port 4318] [--grpc-port 4317] [--host 127.0.0.1] [--scrape URL]... [--quiet]
     Runs a local viewer (no Docker, no collector): receives OTLP traces, logs and metrics over
@@ -137,7 +138,7 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   });
   const sloFile = required(values, 'slo');
   const out = required(values, 'out');
-  const { file } = generateRules(await loadSloFile(sloFile), {
+  const { file, notes } = generateRules(await loadSloFile(sloFile), {
     ...(values.interval !== undefined && { interval: values.interval }),
     ...(values['max-for'] !== undefined && { maxFor: values['max-for'] }),
     ...(values['runbook-base'] !== undefined && { runbookBase: values['runbook-base'] }),
@@ -145,6 +146,7 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, renderRules(file, ['sightline rules', ...args].join(' ')));
   streams.stdout.write(`wrote ${out}\n`);
+  for (const note of notes) streams.stderr.write(`sightline: note: ${note}\n`);
   return EXIT.ok;
 }
 
