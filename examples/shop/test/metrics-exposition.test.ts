@@ -18,7 +18,7 @@ import type { Sample } from '../../../packages/sightline/test/support/prometheus
 import { startChild, waitForHealthy } from '../src/demo/child-process.ts';
 import { runLoad } from '../src/load.ts';
 
-const START_TIMEOUT_MS = 20_000;
+const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 10_000;
 const LOAD_SECONDS = 3;
