@@ -31,7 +31,7 @@ import type { Sample } from 'sightline-cli';
 import { runLoad, TENANTS } from './load.ts';
 import type { LoadReport } from './load.ts';
 
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 const serve = process.argv.includes('--serve');

@@ -34,7 +34,7 @@ function runDemo(env: Record<string, string>): Promise<DemoRun> {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 280_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -90,7 +90,7 @@ function assertMetricsExcerpt(stdout: string): void {
 }
 
 void describe('the demo', () => {
-  void it('runs over NATS JetStream with the consumers in a second process, then deletes its stream', async () => {
+  void it('runs over NATS JetStream with the consumers in a second process, then deletes its stream', { timeout: 300_000 }, async () => {
     const stream = `SHOP_DEMO_TEST_${process.pid}_${Date.now().toString(36)}`;
     const run = await runDemo({ SHOP_NATS_URL: NATS_URL, SHOP_NATS_STREAM: stream, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
     assert.match(run.stdout, /Database: PostgreSQL from DATABASE_URL/);

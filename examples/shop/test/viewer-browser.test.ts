@@ -26,7 +26,7 @@ import { waitFor } from '../../../packages/sightline/test/support/poll.ts';
 const DEMO = fileURLToPath(new URL('../src/demo.ts', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../../test-artifacts/screenshots/', import.meta.url));
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SLOW = { timeout: 240_000 };
+const SLOW = { timeout: 480_000 };
 
 interface ApiSpan {
   spanId: string;
@@ -79,7 +79,7 @@ describe('the viewer in a browser, against the running demo', () => {
     });
     demo.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     demo.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    viewerUrl = await waitFor('the demo serving', () => /^\s+viewer:\s+(http:\/\/\S+)/m.exec(output)?.[1], 200_000);
+    viewerUrl = await waitFor('the demo serving', () => /^\s+viewer:\s+(http:\/\/\S+)/m.exec(output)?.[1], 420_000).catch((error: unknown) => assert.fail(`${String(error)}\n${output}`));
     profile = await mkdtemp(join(tmpdir(), 'sightline-chromium-'));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: process.env['SIGHTLINE_CHROMIUM'] ?? '/usr/bin/chromium',
