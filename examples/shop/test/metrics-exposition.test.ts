@@ -61,7 +61,7 @@ function exemplarsOf(openMetrics: string, metric: string): Record<string, string
   return exemplars;
 }
 
-void it('the shop under load serves /metrics that promtool accepts, with every metric it exercises and exemplars', async (t) => {
+void it('the shop under load serves /metrics that promtool accepts, with every metric it exercises and exemplars', { timeout: 300_000 }, async (t) => {
   const exportedTraceIds = new Set<string>();
   const exemplarTraceIds: string[] = [];
   const viewer = await startTraceViewer({ port: 0 });
