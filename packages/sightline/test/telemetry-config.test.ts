@@ -161,9 +161,17 @@ void describe('resolveTelemetryConfig: defaults', () => {
       timeoutMillis: 10_000,
       compression: 'none',
     });
+    assert.deepEqual(config.logs, {
+      exporter: 'none',
+      protocol: 'http/protobuf',
+      endpoint: 'http://localhost:4318/v1/logs',
+      headers: {},
+      timeoutMillis: 10_000,
+      compression: 'none',
+    });
     assert.deepEqual(config.batch, { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 });
     assert.deepEqual(config.sampler, { type: 'parentbased_always_on' });
-    assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true });
+    assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true, pino: true, winston: true });
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
     assert.deepEqual(config.metrics, {
@@ -284,15 +292,24 @@ void describe('resolveTelemetryConfig: precedence', () => {
 
   void it('instrumentations: enabled list, then disabled list, then options per name', () => {
     assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, pg,express' }).instrumentations, {
-      http: true, undici: false, pg: true, ioredis: false, express: true,
+      http: true, undici: false, pg: true, ioredis: false, express: true, pino: false, winston: false,
     });
     assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'ioredis' }).instrumentations, {
-      http: true, undici: true, pg: true, ioredis: false, express: true,
+      http: true, undici: true, pg: true, ioredis: false, express: true, pino: true, winston: true,
     });
     const env = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg' };
     assert.deepEqual(resolveTelemetryConfig({ instrumentations: { undici: true, http: false } }, env).instrumentations, {
-      http: false, undici: true, pg: false, ioredis: false, express: false,
+      http: false, undici: true, pg: false, ioredis: false, express: false, pino: false, winston: false,
     });
+  });
+
+  void it('logs: the rules of traces, with LOGS for TRACES; nothing is sent unless asked', () => {
+    const env = { OTEL_LOGS_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'gzip', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_EXPORTER_OTLP_LOGS_HEADERS: 'a=2' };
+    const { logs, traces } = resolveTelemetryConfig({}, env);
+    assert.deepEqual([logs.exporter, logs.endpoint, logs.compression, logs.headers], ['otlp', 'http://collector:4318/v1/logs', 'gzip', { a: '2' }]);
+    assert.deepEqual([traces.endpoint, traces.compression, traces.headers], ['http://collector:4318/v1/traces', 'none', { a: '1' }]);
+    const grpc = resolveTelemetryConfig({ logs: { exporter: 'otlp' } }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).logs;
+    assert.deepEqual([grpc.protocol, grpc.endpoint], ['grpc', 'http://collector:4317']);
   });
 
   void it('metrics: option, OTEL_* and SIGHTLINE_METRICS_* variables, defaults', () => {
