@@ -2,9 +2,9 @@
  * OTLP/HTTP: `POST /v1/traces`, `/v1/logs` and `/v1/metrics`, protobuf
  * (`application/x-protobuf`) or JSON (`application/json`), gzip or not.
  * Every refusal is a 400, 413 or 415 with the reason in an OTLP `Status`
- * body. The rest of an oversized body is read and thrown away (a client
- * still sending would not see the answer if the connection were cut), for
- * at most {@link LINGER_MILLIS}, then the connection is closed.
+ * body. An oversized body is read and thrown away before the answer (a
+ * client still sending would not see it if the connection were cut), for at
+ * most {@link LINGER_MILLIS}, then the connection is closed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -17,15 +17,9 @@ import type { Signal } from './wire.ts';
 
 const gunzipAsync = promisify(gunzip);
 
-/** How long the rest of a refused body is read and thrown away before the connection is cut. */
-const LINGER_MILLIS = 10_000;
+/** How long an oversized body is read and thrown away before the connection is cut. */
+const LINGER_MILLIS = 60_000;
 
-function discardRest(request: IncomingMessage): void {
-  const timer = setTimeout(() => request.destroy(), LINGER_MILLIS);
-  timer.unref();
-  request.once('end', () => clearTimeout(timer)).once('close', () => clearTimeout(timer));
-  request.resume();
-}
 
 /** The signal an OTLP/HTTP path receives, if it is one. */
 export function signalOfPath(path: string): Signal | undefined {
@@ -50,9 +44,8 @@ export async function receiveHttp(request: IncomingMessage, response: ServerResp
     const error = asRequestError(caught);
     ingest.reject(error, signal, 'http');
     const status = JSON.stringify({ code: 3, message: error.message });
-    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(status), ...(request.complete ? {} : { connection: 'close' }) };
-    response.writeHead(error.status, headers).end(status);
-    if (!request.complete) discardRest(request);
+    response.writeHead(error.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(status) }).end(status);
+    if (!request.complete) request.resume();
     return;
   }
   if (protobuf) {
@@ -67,24 +60,32 @@ export async function receiveHttp(request: IncomingMessage, response: ServerResp
 async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const tooLarge = (what: string): OtlpRequestError =>
     new OtlpRequestError(413, `The ${what} is larger than ${maxBytes} bytes: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or start the viewer with a larger --max-body-mb.`);
-  if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge('request body');
-  // Read with events rather than `for await`: leaving that loop early destroys the request, and
-  // the client, still sending, would see a reset instead of the 413.
+  // An oversized body is read to its end and thrown away before the 413 goes out (a client still
+  // sending would see a reset instead of the answer), for at most LINGER_MILLIS; then the
+  // connection is cut. Events rather than `for await`: leaving that loop early destroys the request.
   const body = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= maxBytes) {
-        chunks.push(chunk);
-        return;
-      }
-      request.off('data', onData).off('end', onEnd);
-      request.pause();
+    let oversized = Number(request.headers['content-length'] ?? 0) > maxBytes;
+    const timer = setTimeout(() => {
+      request.destroy();
       reject(tooLarge('request body'));
-    };
-    const onEnd = (): void => resolve(Buffer.concat(chunks));
-    request.on('data', onData).once('end', onEnd).once('error', reject);
+    }, LINGER_MILLIS);
+    timer.unref();
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) oversized = true;
+      if (!oversized) chunks.push(chunk);
+    });
+    request.once('end', () => {
+      clearTimeout(timer);
+      if (oversized) reject(tooLarge('request body'));
+      else resolve(Buffer.concat(chunks));
+    });
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding === 'identity') return body;
