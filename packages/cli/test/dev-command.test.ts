@@ -70,7 +70,7 @@ describe('sightline dev', () => {
       if (protocol === 'grpc') Object.assign(env, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: dev.grpc });
       else env['OTEL_EXPORTER_OTLP_ENDPOINT'] = dev.http;
       const app = start(process.execPath, ['--conditions=source', '--import', 'sightline/register', APP], env, t);
-      const port = await waitFor('the app port', () => /\{"port":(\d+)\}/.exec(app.stdout())?.[1], 20_000);
+      const port = await waitFor('the app port', () => /\{"port":(\d+)\}/.exec(app.stdout())?.[1], 60_000);
       assert.equal((await fetch(`http://127.0.0.1:${port}/hello`)).status, 200);
 
       const found = await waitFor(
