@@ -5,7 +5,7 @@
  * `baggage` headers and written to outgoing ones; everything else stays in
  * the process (outgoing) or is ignored (incoming).
  */
-import { propagation } from '@opentelemetry/api';
+import { propagation, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
@@ -71,6 +71,7 @@ export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropag
         return true;
       });
       if (entries.length > 0) return propagation.setBaggage(extracted, propagation.createBaggage(Object.fromEntries(entries)));
+      if (trace.getSpanContext(extracted) === trace.getSpanContext(ctx)) return ctx;
       return before === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, before);
     },
 

@@ -22,13 +22,12 @@ export function createTraceContextPropagator(): TextMapPropagator {
 
     extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
       const extracted = w3c.extract(ctx, carrier, getter);
+      const header = extracted === ctx ? undefined : getter.get(carrier, TRACE_STATE_HEADER);
       const spanContext = trace.getSpanContext(extracted);
-      if (spanContext === undefined || extracted === ctx) return extracted;
-      const header = getter.get(carrier, TRACE_STATE_HEADER);
-      const raw = Array.isArray(header) ? header.join(',') : header;
+      if (header === undefined || header === '' || spanContext === undefined) return extracted;
       const parent = { ...spanContext };
       delete parent.traceState;
-      const traceState = raw === undefined ? undefined : parseTraceState(raw);
+      const traceState = parseTraceState(Array.isArray(header) ? header.join(',') : header);
       return trace.setSpanContext(ctx, traceState === undefined ? parent : { ...parent, traceState });
     },
 
