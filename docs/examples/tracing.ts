@@ -2,7 +2,7 @@
  * Examples for docs/tracing.md. Type-checked with the rest of the repository.
  */
 import { createServer } from 'node:http';
-import { createMetricsRegistry, currentTelemetry, startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
+import { currentTelemetry, defaultMetricsRegistry, startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
 import type { MetricsRegistry } from 'sightline';
 import type { Telemetry, TelemetrySpanStats } from 'sightline';
 
@@ -75,13 +75,13 @@ export async function startWithRules(): Promise<Telemetry> {
 }
 
 /**
- * Started with `node --import sightline/register app.js`: the app has no handle of its own. It records
- * into the registry the metrics server serves (or a private one when telemetry is off) and, owning SIGTERM,
- * awaits the flush after closing its servers.
+ * Started with `node --import sightline/register app.js`: the app has no handle of its own. Owning
+ * SIGTERM, it awaits the flush after closing its servers. Its metrics go to the default registry, the
+ * one the metrics server serves.
  */
 export function zeroCodeApp(closeServers: () => Promise<void>): MetricsRegistry {
   process.once('SIGTERM', () => {
     void closeServers().then(() => currentTelemetry()?.shutdown());
   });
-  return currentTelemetry()?.metrics ?? createMetricsRegistry();
+  return defaultMetricsRegistry();
 }

@@ -111,6 +111,7 @@ export {
 } from './metrics/buckets.ts';
 export type { CounterInstrument, GaugeInstrument, HistogramInstrument, LabelValues } from './metrics/instruments.ts';
 export { createMetricsRegistry } from './metrics/registry.ts';
+export { defaultMetricsRegistry } from './metrics/default-registry.ts';
 export type { MetricsFormat, MetricsRegistry } from './metrics/registry.ts';
 export { DEFAULT_MAX_SERIES_PER_METRIC } from './metrics/registry-options.ts';
 export type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './metrics/registry-options.ts';

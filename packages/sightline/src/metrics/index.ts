@@ -17,5 +17,6 @@ export {
   REQUEST_DURATION_BUCKETS,
 } from './buckets.ts';
 export { createMetricsRegistry } from './registry.ts';
+export { defaultMetricsRegistry } from './default-registry.ts';
 export type { MetricsFormat, MetricsRegistry } from './registry.ts';
 export type { CounterInstrument, GaugeInstrument, HistogramInstrument, LabelValues } from './instruments.ts';

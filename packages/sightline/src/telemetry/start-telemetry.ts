@@ -18,7 +18,7 @@ import { createBaggagePropagator } from '../context/baggage-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
-import { createMetricsRegistry } from '../metrics/registry.ts';
+import { configureDefaultMetricsRegistry } from '../metrics/default-registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
@@ -97,7 +97,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
   try {
     const exporter = await createSpanExporter(config.traces);
     const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
-    const metrics = createMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
+    const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
     if (config.metrics.exporter === 'prometheus') {
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
@@ -132,6 +132,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       metrics,
       metricsUrl: metricsServer?.url,
       unregister: () => {
+        stopTelemetryMetrics();
         void metricsServer?.close();
         hooks.remove();
         unloadInstrumentations();
@@ -139,7 +140,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
         release();
       },
     });
-    registerTelemetryMetrics(metrics, telemetry);
+    const stopTelemetryMetrics = registerTelemetryMetrics(metrics, telemetry);
     const hooks = installProcessHooks(telemetry, config.shutdown.handleSignals);
     diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
     return telemetry;

@@ -4,6 +4,7 @@
  * message naming the option and its value.
  */
 import { InvalidHttpOptionsError } from '../../errors.ts';
+import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../../metrics/registry.ts';
 import type { IdSource } from './id-source.ts';
 
@@ -12,9 +13,10 @@ export interface HttpServerOptions<Req> {
   /**
    * The registry that receives `http_server_request_duration_seconds` and
    * `http_server_active_requests`; its tenant-label policy decides the
-   * `tenant_id` label (`createMetricsRegistry({ tenantLabelPolicy })`).
+   * `tenant_id` label. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
    */
-  readonly registry: MetricsRegistry;
+  readonly registry?: MetricsRegistry | undefined;
   /**
    * Where the tenant id comes from. Default: the `x-tenant-id` header.
    * `false` reads no source; a `tenant.id` already in the incoming `baggage`
@@ -89,6 +91,7 @@ function resolveIdSource<Req>(option: string, source: unknown): IdSource<Req> {
 }
 
 function resolveRegistry(registry: unknown): MetricsRegistry {
+  if (registry === undefined) return defaultMetricsRegistry();
   if (
     !isObject(registry) ||
     typeof registry['histogram'] !== 'function' ||
@@ -119,8 +122,8 @@ function resolveIgnorePaths(paths: unknown): readonly (string | RegExp)[] {
  *
  * @throws {InvalidHttpOptionsError} naming the first unusable option.
  */
-export function resolveHttpServerOptions<Req>(options: HttpServerOptions<Req>): ResolvedHttpServerConfig<Req> {
-  if (!isObject(options)) fail('options', 'an object with at least `registry`', options);
+export function resolveHttpServerOptions<Req>(options: HttpServerOptions<Req> = {}): ResolvedHttpServerConfig<Req> {
+  if (!isObject(options)) fail('options', 'an object of middleware options', options);
   const registry = resolveRegistry(options.registry);
   const tenantOption = options.tenant ?? { header: DEFAULT_TENANT_HEADER };
   const tenant = tenantOption === false ? undefined : resolveIdSource<Req>('tenant', tenantOption);
