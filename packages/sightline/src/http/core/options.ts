@@ -4,7 +4,6 @@
  * message naming the option and its value.
  */
 import { InvalidHttpOptionsError } from '../../errors.ts';
-import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../../metrics/registry.ts';
 import type { IdSource } from './id-source.ts';
 
@@ -36,7 +35,8 @@ export interface HttpServerOptions<Req> {
 
 /** {@link HttpServerOptions} after validation and defaults. */
 export interface ResolvedHttpServerConfig<Req> {
-  readonly registry: MetricsRegistry;
+  /** The registry given, or undefined for the default registry (looked up when the middleware is made). */
+  readonly registry: MetricsRegistry | undefined;
   readonly tenant: IdSource<Req> | undefined;
   readonly user: IdSource<Req> | undefined;
   readonly ignorePaths: readonly (string | RegExp)[];
@@ -90,8 +90,8 @@ function resolveIdSource<Req>(option: string, source: unknown): IdSource<Req> {
   return fail(option, expected, source);
 }
 
-function resolveRegistry(registry: unknown): MetricsRegistry {
-  if (registry === undefined) return defaultMetricsRegistry();
+function resolveRegistry(registry: unknown): MetricsRegistry | undefined {
+  if (registry === undefined) return undefined;
   if (
     !isObject(registry) ||
     typeof registry['histogram'] !== 'function' ||
