@@ -43,11 +43,14 @@ class TenantLogRecordProcessor implements LogRecordProcessor {
   }
 }
 
-/** Starts the pipeline for `config`, or returns undefined when `config.exporter` is `none`. */
+/** Starts the pipeline for `config`, or returns undefined when it has no exporter (`none`). */
 export async function startLogsPipeline(config: LogsConfig, resource: Resource): Promise<LogsPipeline | undefined> {
-  const exporter = await createLogExporter(config);
-  if (exporter === undefined) return undefined;
-  const provider = new LoggerProvider({ resource, processors: [new TenantLogRecordProcessor(), new BatchLogRecordProcessor({ exporter })] });
+  if (config.exporters.length === 0) return undefined;
+  const exporters = await Promise.all(config.exporters.map((exporter) => createLogExporter(exporter, config)));
+  const provider = new LoggerProvider({
+    resource,
+    processors: [new TenantLogRecordProcessor(), ...exporters.map((exporter) => new BatchLogRecordProcessor({ exporter }))],
+  });
   // API 1.10 carries the logs API (the pino instrumentation writes there); winston's OpenTelemetry
   // transport still writes through @opentelemetry/api-logs, whose global is separate: register on both.
   logs.setGlobalLoggerProvider(provider);
@@ -62,9 +65,8 @@ export async function startLogsPipeline(config: LogsConfig, resource: Resource):
   };
 }
 
-async function createLogExporter(config: LogsConfig): Promise<LogRecordExporter | undefined> {
-  if (config.exporter === 'none') return undefined;
-  if (config.exporter === 'console') return new ConsoleLogRecordExporter();
+async function createLogExporter(kind: LogsConfig['exporters'][number], config: LogsConfig): Promise<LogRecordExporter> {
+  if (kind === 'console') return new ConsoleLogRecordExporter();
   const compression = config.compression === 'gzip' ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   const common = { url: config.endpoint, timeoutMillis: config.timeoutMillis, compression };
   switch (config.protocol) {

@@ -3,22 +3,20 @@
  * `OTEL_EXPORTER_OTLP_*`, one set of rules for both) and the batch span
  * processor (`OTEL_BSP_*`).
  */
-import type { Env } from './env.ts';
+import type { Candidate, Env } from './env.ts';
 import { firstSet, readEnv, resolveValue } from './env.ts';
 import type { KeyValueListRule } from './key-value-list.ts';
 import { checkKeyValueObject, parseKeyValueList } from './key-value-list.ts';
 import type { OtlpCompression, OtlpProtocol, ResolvedTelemetryConfig, TelemetryOptions, TracesExporter } from './types.ts';
-import { asEnum, asHttpUrl, asInteger, asMillis, optionGroup, reject } from './validate.ts';
+import { asEnum, asEnumList, asHttpUrl, asInteger, asMillis, optionGroup, reject } from './validate.ts';
 
 const EXPORTERS: readonly TracesExporter[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 const COMPRESSIONS: readonly OtlpCompression[] = ['gzip', 'none'];
 
-/** The OTLP signals whose export settings follow the same rules. */
-type OtlpSignal = 'traces' | 'logs';
-
-/** The default gRPC endpoint of the OpenTelemetry specification (HTTP's is http://localhost:4318/v1/<signal>). */
+/** Default trace endpoints of the OpenTelemetry specification, per protocol. */
 export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
+export const DEFAULT_HTTP_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_LIST: KeyValueListRule = {
@@ -29,31 +27,34 @@ const HEADER_LIST: KeyValueListRule = {
 
 /** Resolves `config.traces`. */
 export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['traces'] {
-  return resolveOtlpExport('traces', options.traces, env, 'otlp');
+  return resolveOtlpExport('traces', options.traces, env, ['otlp']);
 }
 
 /** Resolves `config.logs`: the same rules as traces, but nothing is sent unless asked (`OTEL_LOGS_EXPORTER=otlp`). */
 export function resolveLogs(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['logs'] {
-  return resolveOtlpExport('logs', options.logs, env, 'none');
+  return resolveOtlpExport('logs', options.logs, env, []);
 }
 
+/** The OTLP signals whose export settings follow the same rules. */
+type OtlpSignal = 'traces' | 'logs';
+
 /** One signal's export settings: `OTEL_<SIGNAL>_EXPORTER`, then `OTEL_EXPORTER_OTLP_<SIGNAL>_*` before `OTEL_EXPORTER_OTLP_*`. */
-function resolveOtlpExport(signal: OtlpSignal, group: unknown, env: Env, defaultExporter: TracesExporter): ResolvedTelemetryConfig['traces'] {
+function resolveOtlpExport(
+  signal: OtlpSignal,
+  group: unknown,
+  env: Env,
+  defaultExporters: Exclude<TracesExporter, 'none'>[],
+): ResolvedTelemetryConfig['traces'] {
   const options = optionGroup(group, signal);
   const upper = signal.toUpperCase();
-  const exporter = resolveValue(firstSet(`${signal}.exporter`, options['exporter'], env, [`OTEL_${upper}_EXPORTER`]), (c) => {
-    if (c.source !== 'option' && String(c.value).includes(',')) {
-      return reject(c, `a single exporter, one of ${EXPORTERS.join(', ')}`, `Sightline exports ${signal} to one destination; fan out with an OpenTelemetry Collector.`);
-    }
-    return asEnum(c, EXPORTERS);
-  }, defaultExporter);
+  const exporters = resolveValue(firstSet(`${signal}.exporter`, options['exporter'], env, [`OTEL_${upper}_EXPORTER`]), asExporters, defaultExporters);
   const protocol = resolveValue(
     firstSet(`${signal}.protocol`, options['protocol'], env, [`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL']),
     (c) => asEnum(c, PROTOCOLS),
     'http/protobuf',
   );
   return {
-    exporter,
+    exporters,
     protocol,
     endpoint: resolveEndpoint(options['endpoint'], protocol, env, signal),
     headers: resolveHeaders(options['headers'], env, signal),
@@ -71,21 +72,32 @@ function resolveOtlpExport(signal: OtlpSignal, group: unknown, env: Env, default
 }
 
 /**
+ * One exporter or a list (an array option, or a comma-separated variable):
+ * each once, in the order given; `none` only alone.
+ */
+function asExporters(candidate: Candidate): Exclude<TracesExporter, 'none'>[] {
+  const exporters = asEnumList(candidate, EXPORTERS);
+  if (exporters.includes('none')) {
+    return exporters.length === 1 ? [] : reject(candidate, `${EXPORTERS.join(', ')} or a list of them; none only alone`);
+  }
+  return exporters.filter((exporter) => exporter !== 'none');
+}
+
+/**
  * The URL the exporter sends to. An explicit option or
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is used as is. The generic
  * `OTEL_EXPORTER_OTLP_ENDPOINT` is a base: HTTP protocols append `v1/traces`
  * to its path, gRPC uses it as is. Otherwise the protocol's default.
  */
-function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env, signal: OtlpSignal = 'traces'): string {
-  const upper = signal.toUpperCase();
-  const specific = firstSet(`${signal}.endpoint`, option, env, [`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`]);
+function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env, signal: OtlpSignal): string {
+  const specific = firstSet(`${signal}.endpoint`, option, env, [`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]);
   if (specific !== undefined) return asHttpUrl(specific);
   const generic = firstSet(`${signal}.endpoint`, undefined, env, ['OTEL_EXPORTER_OTLP_ENDPOINT']);
   if (generic !== undefined) {
     const base = asHttpUrl(generic);
     return protocol === 'grpc' ? base : `${base}${base.endsWith('/') ? '' : '/'}v1/${signal}`;
   }
-  return protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : `http://localhost:4318/v1/${signal}`;
+  return protocol === 'grpc' ? DEFAULT_GRPC_ENDPOINT : signal === 'traces' ? DEFAULT_HTTP_TRACES_ENDPOINT : `http://localhost:4318/v1/${signal}`;
 }
 
 /**
@@ -93,7 +105,7 @@ function resolveEndpoint(option: unknown, protocol: OtlpProtocol, env: Env, sign
  * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, then by the option. Names are
  * lower-cased (HTTP/2 and gRPC require it; HTTP/1.1 ignores case).
  */
-function resolveHeaders(option: unknown, env: Env, signal: OtlpSignal = 'traces'): Record<string, string> {
+function resolveHeaders(option: unknown, env: Env, signal: OtlpSignal): Record<string, string> {
   const layers = ['OTEL_EXPORTER_OTLP_HEADERS', `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`].map((name) => {
     const text = readEnv(env, name);
     return text === undefined ? {} : parseKeyValueList({ setting: `${signal}.headers`, source: name, value: text }, HEADER_LIST);
