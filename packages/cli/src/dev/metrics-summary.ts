@@ -31,6 +31,8 @@ export interface LagSummary {
 export interface BreakerSummary {
   readonly breaker: string;
   readonly state: string;
+  /** How often it opened (the increase of its transitions to `open`), seen even when a scrape missed the open state. */
+  readonly opened: number;
   /** Each change of state seen in the store, oldest first. */
   readonly changes: readonly { readonly timeMs: number; readonly state: string }[];
 }
@@ -47,6 +49,7 @@ export interface MetricsSummary {
 const REQUESTS = 'http_server_request_duration_seconds';
 const LAG = 'sightline_event_lag_seconds';
 const BREAKER_STATE = 'sightline_circuit_breaker_state';
+const BREAKER_TRANSITIONS = 'sightline_circuit_breaker_transitions_total';
 
 /** How much a cumulative series grew since `sinceMs` (counter resets count from zero), and over how many seconds. */
 function increase(series: MetricSeries, sinceMs: number): { value: number; seconds: number } {
@@ -102,13 +105,13 @@ export function summarizeMetrics(store: MetricStore, windowSeconds = 60, nowMs =
     windowSeconds,
     routes: routes.sort((a, b) => a.job.localeCompare(b.job) || a.route.localeCompare(b.route)),
     eventLag,
-    breakers: breakerStates(store.series(BREAKER_STATE)),
+    breakers: breakerStates(store.series(BREAKER_STATE), store.series(BREAKER_TRANSITIONS)),
     series: store.size,
   };
 }
 
 /** Each breaker's current state and its changes, from the state-set gauge (one series per state, 1 for the current one). */
-function breakerStates(series: readonly MetricSeries[]): BreakerSummary[] {
+function breakerStates(series: readonly MetricSeries[], transitions: readonly MetricSeries[]): BreakerSummary[] {
   const byBreaker = new Map<string, Map<number, string>>();
   for (const one of series) {
     const breaker = one.labels['breaker'] ?? '';
@@ -122,6 +125,9 @@ function breakerStates(series: readonly MetricSeries[]): BreakerSummary[] {
     for (const [timeMs, state] of [...timeline].sort(([a], [b]) => a - b)) {
       if (changes.at(-1)?.state !== state) changes.push({ timeMs, state });
     }
-    return { breaker, state: changes.at(-1)?.state ?? 'unknown', changes };
+    const opened = transitions
+      .filter((one) => one.labels['breaker'] === breaker && one.labels['to'] === 'open')
+      .reduce((sum, one) => sum + increase(one, 0).value + (one.points[0]?.value ?? 0), 0);
+    return { breaker, state: changes.at(-1)?.state ?? 'unknown', opened, changes };
   });
 }

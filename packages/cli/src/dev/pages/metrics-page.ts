@@ -18,7 +18,7 @@ export function renderMetricsBody(summary: MetricsSummary): string {
   );
   const breakers = summary.breakers.map(
     (breaker) => `<tr class="breaker" data-breaker="${escapeHtml(breaker.breaker)}"><td>${escapeHtml(breaker.breaker)}</td>
-<td><span class="badge state-${escapeHtml(breaker.state)}">${escapeHtml(breaker.state)}</span></td>
+<td><span class="badge state-${escapeHtml(breaker.state)}">${escapeHtml(breaker.state)}</span> <span class="opened">opened ${breaker.opened}×</span></td>
 <td>${breaker.changes.map((change) => `<span class="change state-${escapeHtml(change.state)}">${formatTime(change.timeMs)} ${escapeHtml(change.state)}</span>`).join(' → ')}</td></tr>`,
   );
   const empty = (columns: number): string => `<tr><td colspan="${columns}" class="muted">none in the window</td></tr>`;
