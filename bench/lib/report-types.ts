@@ -1,0 +1,30 @@
+/** What a scenario hands to the report: tables for the page and named figures for the targets and the chart. */
+
+/** One Markdown table. */
+export interface ReportTable {
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+/** A scenario's results. */
+export interface ScenarioReport {
+  readonly id: string;
+  readonly title: string;
+  /** What was measured and how, in a few sentences of Markdown. */
+  readonly method: string;
+  readonly tables: readonly ReportTable[];
+  /** Named figures (e.g. `http.node.bare.cpu`) the targets and the chart read. */
+  readonly figures: Readonly<Record<string, number>>;
+}
+
+/** How long and how often a scenario measures; the smoke mode shrinks every figure. */
+export interface RunSettings {
+  readonly smoke: boolean;
+  readonly rounds: number;
+}
+
+/** Formats a number for a table: `digits` decimals, `–` when not finite. */
+export function fmt(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
