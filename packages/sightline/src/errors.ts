@@ -208,6 +208,8 @@ export class InvalidHttpOptionsError extends SightlineError {
  */
 export type EventRejectionReason =
   | 'queue_full'
+  | 'too_large'
+  | 'too_deep'
   | 'malformed_json'
   | 'invalid_envelope'
   | 'invalid_traceparent'

@@ -13,13 +13,15 @@ import type { EventRejectionReason } from '../errors.ts';
 import { contextWithTenant } from '../context/tenant-context.ts';
 import { withEventSpan } from '../tracing/event-span.ts';
 import { errorType } from '../tracing/record-error.ts';
+import { boundedText } from '../diagnostics/bounded-text.ts';
+import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
 import { parseEnvelope } from './parse-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import { validatePayload } from './payload-schema.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
-import type { Delivery } from './transport.ts';
+import type { DeadLetterInfo, Delivery } from './transport.ts';
 
 /** What a handler learns about the delivery besides the event. */
 export interface HandlerContext {
@@ -74,12 +76,22 @@ function consumerContext(envelope: EventEnvelope, headers: MessageHeaders, produ
   return producer !== undefined && mode === 'child' ? trace.setSpanContext(ctx, producer) : ctx;
 }
 
+/** Dead-letters a delivery whose processing threw where nothing should (a bug, a stack overflow), so it cannot be redelivered for ever. */
+async function settleUnexpected(delivery: Delivery, error: unknown): Promise<void> {
+  try {
+    await delivery.deadLetter({ reason: 'handler_failed', detail: boundedText(`processing failed unexpectedly: ${String(error)}`), errorType: errorType(error) });
+  } catch (failure) {
+    diag.error('sightline: could not dead-letter a delivery after an unexpected failure', failure);
+  }
+}
+
 /** Creates the `deliver` callback a transport calls for one subscription. */
 export function createDispatcher(config: DispatcherConfig): (delivery: Delivery) => Promise<void> {
   const { labels, metrics, maxDeliver } = config;
 
+  const warn = createThrottledWarning();
   const reject = async (delivery: Delivery, reason: EventRejectionReason, detail: string, tenantId?: string): Promise<void> => {
-    diag.warn(`sightline: dead-lettering a ${labels.type} message for group ${labels.group}: ${reason}: ${detail}`);
+    warn(`sightline: dead-lettering a ${labels.type} message for group ${labels.group}: ${reason}: ${boundedText(detail)}`);
     metrics.rejected(labels.type, reason);
     metrics.consumed(labels, 'dead_letter', tenantId, reason);
     await delivery.deadLetter({ reason, detail });
@@ -143,7 +155,7 @@ export function createDispatcher(config: DispatcherConfig): (delivery: Delivery)
       metrics.consumed(labels, 'retry', envelope.tenantid, failure.type);
       return delivery.retry(delayMs);
     }
-    const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    const message = boundedText(failure.error instanceof Error ? failure.error.message : String(failure.error));
     metrics.consumed(labels, 'dead_letter', envelope.tenantid, failure.type);
     return delivery.deadLetter({
       reason: 'handler_failed',
@@ -153,10 +165,24 @@ export function createDispatcher(config: DispatcherConfig): (delivery: Delivery)
   };
 
   return async (delivery) => {
+    let settled = false;
+    const once = <Args extends unknown[]>(settle: (...args: Args) => Promise<void>) => (...args: Args): Promise<void> => {
+      settled = true;
+      return settle(...args);
+    };
+    const guarded: Delivery = {
+      body: delivery.body,
+      headers: delivery.headers,
+      attempt: delivery.attempt,
+      ack: once(() => delivery.ack()),
+      retry: once((delayMs: number) => delivery.retry(delayMs)),
+      deadLetter: once((info: DeadLetterInfo) => delivery.deadLetter(info)),
+    };
     try {
-      await run(delivery);
+      await run(guarded);
     } catch (error) {
-      diag.error(`sightline: could not settle a ${labels.type} delivery for group ${labels.group}`, error);
+      diag.error(`sightline: could not process a ${labels.type} delivery for group ${labels.group}`, error);
+      if (!settled) await settleUnexpected(delivery, error);
     }
   };
 }

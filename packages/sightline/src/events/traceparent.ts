@@ -6,6 +6,7 @@
  */
 import { createTraceState, isSpanContextValid, TraceFlags } from '@opentelemetry/api';
 import type { SpanContext } from '@opentelemetry/api';
+import { describeValue } from '../diagnostics/bounded-text.ts';
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
@@ -28,7 +29,7 @@ export type TraceparentResult =
 export function parseTraceparent(traceparent: string, tracestate?: string): TraceparentResult {
   const match = TRACEPARENT.exec(traceparent.trim());
   if (match === null) {
-    return { ok: false, detail: `traceparent ${JSON.stringify(traceparent)} is not version-traceid-spanid-flags in lower-case hex` };
+    return { ok: false, detail: `traceparent ${describeValue(traceparent)} is not version-traceid-spanid-flags in lower-case hex` };
   }
   const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string?];
   if (version === 'ff') return { ok: false, detail: 'traceparent version ff is invalid' };

@@ -8,9 +8,20 @@
  */
 import { InvalidConfigError } from '../errors.ts';
 import { HeavyHitters } from './heavy-hitters.ts';
+import { OVERFLOW_LABEL_VALUE } from './series-guard.ts';
 
 /** The `tenant_id` value of every tenant the policy does not name. */
 export const OTHER_TENANT = 'other';
+
+/**
+ * The label value of a tenant the policy lets through: its id, except that a
+ * tenant whose id is a marker value (`other`, `__overflow__`) is written
+ * `#other`, `#__overflow__`. Tenant ids cannot contain `#`, so the marker
+ * series and a real tenant's series never share a value.
+ */
+export function tenantLabelValue(tenantId: string): string {
+  return tenantId === OTHER_TENANT || tenantId === OVERFLOW_LABEL_VALUE ? `#${tenantId}` : tenantId;
+}
 
 /** Maps a tenant id to its `tenant_id` label value. */
 export interface TenantLabelPolicy {
@@ -19,7 +30,8 @@ export interface TenantLabelPolicy {
   /**
    * The label value for a request or message of `tenantId`: `''` when there
    * is no tenant (or the policy is off), the id itself when the policy lets
-   * it through, {@link OTHER_TENANT} otherwise.
+   * it through ({@link tenantLabelValue}: `#` before an id equal to a marker),
+   * {@link OTHER_TENANT} otherwise.
    */
   labelFor(tenantId: string | undefined): string;
 }
@@ -46,7 +58,7 @@ function allowList(tenantIds: readonly string[]): TenantLabelPolicy {
     kind: 'allowList',
     labelFor: (tenantId: string | undefined) => {
       if (tenantId === undefined || tenantId === '') return '';
-      return allowed.has(tenantId) ? tenantId : OTHER_TENANT;
+      return allowed.has(tenantId) ? tenantLabelValue(tenantId) : OTHER_TENANT;
     },
   });
 }
@@ -86,7 +98,7 @@ function topK(k: number): TenantLabelPolicy {
         labelled = counts.top(k);
         sinceRefresh = 0;
       }
-      return labelled.has(tenantId) ? tenantId : OTHER_TENANT;
+      return labelled.has(tenantId) ? tenantLabelValue(tenantId) : OTHER_TENANT;
     },
   });
 }

@@ -3,12 +3,13 @@
  * configured source wins; when it yields nothing, a `tenant.id` that arrived
  * in the `baggage` header (from an upstream service) stays. Invalid ids are
  * ignored, counted in `sightline_http_invalid_ids_total` and logged to
- * `diag`; a failing source function is treated as yielding nothing.
+ * `diag` (a few lines a minute at most); a failing source function is treated as yielding nothing.
  */
-import { diag } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { contextWithTenant, tenantFromContext } from '../../context/tenant-context.ts';
 import { describeInvalidId } from '../../context/tenant-id-format.ts';
+import { boundedText } from '../../diagnostics/bounded-text.ts';
+import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
 import type { CounterInstrument } from '../../metrics/instruments.ts';
 import { readId } from './id-source.ts';
 import type { IdSource, RequestIdInput } from './id-source.ts';
@@ -20,6 +21,7 @@ export class RequestTenantResolver<Req> {
   readonly #tenant: IdSource<Req> | undefined;
   readonly #user: IdSource<Req> | undefined;
   readonly #invalidIds: CounterInstrument<'field'>;
+  readonly #warn = createThrottledWarning();
 
   constructor(tenant: IdSource<Req> | undefined, user: IdSource<Req> | undefined, invalidIds: CounterInstrument<'field'>) {
     this.#tenant = tenant;
@@ -49,14 +51,14 @@ export class RequestTenantResolver<Req> {
     try {
       value = readId(source, input);
     } catch (error) {
-      diag.warn(`sightline: the ${field} source of the HTTP middleware threw; the request continues without it`, error);
+      this.#warn(`sightline: the ${field} source of the HTTP middleware threw; the request continues without it: ${boundedText(String(error))}`);
       this.#invalidIds.inc({ field });
       return undefined;
     }
     if (value === undefined || value === '') return undefined;
     const problem = describeInvalidId(value);
     if (problem === undefined) return value as string;
-    diag.warn(`sightline: ignoring the ${field} of an HTTP request: expected ${problem}`);
+    this.#warn(`sightline: ignoring the ${field} of an HTTP request: expected ${boundedText(problem)}`);
     this.#invalidIds.inc({ field });
     return undefined;
   }

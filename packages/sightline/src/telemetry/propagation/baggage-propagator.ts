@@ -5,11 +5,12 @@
  * `baggage` headers and written to outgoing ones; everything else stays in
  * the process (outgoing) or is ignored (incoming).
  */
-import { diag, propagation } from '@opentelemetry/api';
+import { propagation } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import { TENANT_ID_KEY, USER_ID_KEY } from './keys.ts';
-import { isValidId } from './tenant-id-format.ts';
+import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
+import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
+import { isValidId } from '../../context/tenant-id-format.ts';
 
 /** The baggage keys propagated when no allow-list is given: `tenant.id` and `user.id`. */
 export const DEFAULT_BAGGAGE_KEYS: readonly string[] = Object.freeze([TENANT_ID_KEY, USER_ID_KEY]);
@@ -26,13 +27,14 @@ const ID_KEYS: ReadonlySet<string> = new Set([TENANT_ID_KEY, USER_ID_KEY]);
  * Creates a propagator that behaves like `W3CBaggagePropagator` for the
  * allowed keys only. On extract it also drops a `tenant.id` or `user.id`
  * whose value is not a valid id (see `withTenant`), logging the reason to
- * `diag`, so a malformed header never reaches spans. Extract replaces the
+ * `diag` (a few lines a minute at most), so a malformed header never reaches spans. Extract replaces the
  * context's baggage with the allowed incoming entries, as the W3C
  * propagator does; a header with no allowed entry leaves the context as is.
  */
 export function createBaggagePropagator(options: BaggagePropagatorOptions = {}): TextMapPropagator {
   const allowed: ReadonlySet<string> = new Set(options.allowedKeys ?? DEFAULT_BAGGAGE_KEYS);
   const w3c = new W3CBaggagePropagator();
+  const warn = createThrottledWarning();
 
   return {
     inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
@@ -49,7 +51,7 @@ export function createBaggagePropagator(options: BaggagePropagatorOptions = {}):
       const entries = incoming.getAllEntries().filter(([key, entry]) => {
         if (!allowed.has(key)) return false;
         if (ID_KEYS.has(key) && !isValidId(entry.value)) {
-          diag.warn(`sightline: ignoring incoming baggage entry ${key}: not a valid id (${entry.value.length} characters)`);
+          warn(`sightline: ignoring incoming baggage entry ${key}: not a valid id (${entry.value.length} characters)`);
           return false;
         }
         return true;
