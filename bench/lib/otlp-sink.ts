@@ -32,3 +32,6 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// A closed stdin means the orchestrator is gone: do not outlive it.
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();

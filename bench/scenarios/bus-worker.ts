@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { startTelemetry, withTenant } from 'sightline';
+import { withTenant } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
 import { createEventBus, memoryTransport } from 'sightline/events';
 import type { EventTransport } from 'sightline/events';
 import { natsTransport } from 'sightline-nats';

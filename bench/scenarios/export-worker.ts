@@ -8,7 +8,8 @@
  */
 import { trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { startTelemetry, withTenant } from 'sightline';
+import { withTenant } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
 
 /** What to run. */
 export interface ExportRunSpec {

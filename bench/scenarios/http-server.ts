@@ -21,7 +21,8 @@ function hello(_request: IncomingMessage, response: ServerResponse): void {
 
 async function nodeListener(): Promise<RequestListener> {
   if (!withSightline) return hello;
-  const { currentTelemetry, createMetricsHandler } = await import('sightline');
+  const { currentTelemetry } = await import('sightline');
+  const { createMetricsHandler } = await import('sightline/metrics');
   const { sightlineHttp } = await import('sightline/http');
   const registry = currentTelemetry()!.metrics;
   const metrics = createMetricsHandler(registry);
@@ -33,7 +34,8 @@ async function expressListener(): Promise<RequestListener> {
   const { default: express } = await import('express');
   const app = express();
   if (withSightline) {
-    const { currentTelemetry, createMetricsHandler } = await import('sightline');
+    const { currentTelemetry } = await import('sightline');
+  const { createMetricsHandler } = await import('sightline/metrics');
     const { sightlineExpress } = await import('sightline/express');
     const registry = currentTelemetry()!.metrics;
     app.use(sightlineExpress({ registry }));
@@ -45,6 +47,9 @@ async function expressListener(): Promise<RequestListener> {
   return app;
 }
 
+// The benchmark stops servers with SIGTERM; a closed stdin means the orchestrator itself is gone.
+process.stdin.on('close', () => process.exit(0));
+process.stdin.resume();
 const server = createServer(framework === 'express' ? await expressListener() : await nodeListener());
 server.listen(Number(process.env['BENCH_PORT'] ?? 0), '127.0.0.1', () => {
   const address = server.address();

@@ -9,7 +9,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Histogram, Registry } from '@prometheus-io/client';
-import { catalogue, createMetricsRegistry } from 'sightline';
+import { catalogue } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { median } from '../lib/stats.ts';
 
 /** What to run. */
