@@ -8,6 +8,11 @@
  *   --smoke                                      tiny durations, one round (the test suite runs this)
  *   --out DIR                                    where to write the page and chart (default docs/)
  *   --json FILE                                  also write every named figure as JSON
+ *   --variants bare,otel,...                     HTTP: run these variants only (ids in scenarios/http.ts)
+ *   --frameworks node,express                    HTTP: on these frameworks only
+ *   --rate N                                     HTTP: the fixed request rate (default 2000/s)
+ *   --profile DIR                                HTTP: servers run with --cpu-prof, profiles go to DIR
+ *                                                (read them with bench/lib/profile-summary.ts)
  *
  * The orchestrator should run on the load core (scripts/bench.sh pins it
  * with taskset); servers and workers are pinned to the other.
@@ -29,6 +34,10 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     out: { type: 'string' },
     json: { type: 'string' },
+    variants: { type: 'string' },
+    frameworks: { type: 'string' },
+    rate: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 
@@ -38,7 +47,15 @@ if (unknown.length > 0) {
   process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; choose from ${SCENARIOS.map((s) => s.id).join(', ')}\n`);
   process.exit(2);
 }
-const settings: RunSettings = { smoke: values.smoke, rounds: values.smoke ? 1 : Number(values.rounds ?? 3) };
+const list = (value: string | undefined) => value?.split(',').map((item) => item.trim());
+const settings: RunSettings = {
+  smoke: values.smoke,
+  rounds: values.smoke ? 1 : Number(values.rounds ?? 3),
+  variants: list(values.variants),
+  frameworks: list(values.frameworks),
+  rate: values.rate === undefined ? undefined : Number(values.rate),
+  profileDir: values.profile,
+};
 const outDir = values.out ?? join(REPO_ROOT, 'docs');
 const started = new Date();
 const machine = describeMachine();

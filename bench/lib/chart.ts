@@ -39,7 +39,7 @@ export function barChart(title: string, unit: string, categories: readonly strin
     out.push(`<rect x="${x}" y="30" width="10" height="10" fill="${s.color}"/>`, `<text x="${x + 14}" y="39">${escapeXml(s.name)}</text>`);
   });
   for (let tick = 0; tick <= Math.ceil(max); tick++) {
-    const x = LABEL_WIDTH + tick * scale;
+    const x = (LABEL_WIDTH + tick * scale).toFixed(1);
     out.push(
       `<line x1="${x}" y1="${top}" x2="${x}" y2="${height - 30}" stroke="${tick === 1 ? '#888' : '#ddd'}"/>`,
       `<text x="${x}" y="${height - 16}" text-anchor="middle" fill="#555">${tick}${unit}</text>`,

@@ -22,6 +22,14 @@ export interface ScenarioReport {
 export interface RunSettings {
   readonly smoke: boolean;
   readonly rounds: number;
+  /** HTTP variants to run (all when undefined). */
+  readonly variants?: readonly string[] | undefined;
+  /** HTTP frameworks to run (all when undefined). */
+  readonly frameworks?: readonly string[] | undefined;
+  /** HTTP: the fixed request rate (default 2000/s). */
+  readonly rate?: number | undefined;
+  /** When set, HTTP servers write CPU profiles (`--cpu-prof`) into this directory. */
+  readonly profileDir?: string | undefined;
 }
 
 /** Formats a number for a table: `digits` decimals, `–` when not finite. */

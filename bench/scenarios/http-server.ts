@@ -47,7 +47,12 @@ async function expressListener(): Promise<RequestListener> {
   return app;
 }
 
-// The benchmark stops servers with SIGTERM; a closed stdin means the orchestrator itself is gone.
+// The benchmark stops servers with SIGTERM: exit normally (so `--cpu-prof` writes its profile) after
+// half a second for the exporters to flush. A closed stdin means the orchestrator itself is gone.
+process.once('SIGTERM', () => {
+  server.close();
+  setTimeout(() => process.exit(0), 500).unref();
+});
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();
 const server = createServer(framework === 'express' ? await expressListener() : await nodeListener());

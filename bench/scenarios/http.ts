@@ -95,7 +95,7 @@ interface VariantRounds {
 
 /** Runs the scenario. */
 export async function runHttpScenario(settings: RunSettings): Promise<ScenarioReport> {
-  const rate = settings.smoke ? 200 : 2000;
+  const rate = settings.smoke ? 200 : (settings.rate ?? 2000);
   const fixedSeconds = settings.smoke ? 0.2 : 3;
   const warmSeconds = settings.smoke ? 0.1 : 1;
   const saturatedSeconds = settings.smoke ? 0.2 : 2;
@@ -104,13 +104,19 @@ export async function runHttpScenario(settings: RunSettings): Promise<ScenarioRe
   await using sink = await startOtlpSink();
   await using load = startLoadGenerator();
 
-  for (const framework of FRAMEWORKS) {
+  for (const framework of FRAMEWORKS.filter((f) => settings.frameworks?.includes(f) ?? true)) {
     // The smoke run keeps Express to the variants whose wiring differs from node:http's.
-    const variants = settings.smoke && framework === 'express' ? HTTP_VARIANTS.filter((v) => SMOKE_EXPRESS.includes(v.id)) : HTTP_VARIANTS;
+    const variants = HTTP_VARIANTS.filter(
+      (v) => (settings.variants?.includes(v.id) ?? true) && (!settings.smoke || framework === 'node' || SMOKE_EXPRESS.includes(v.id)),
+    );
     const servers = new Map<string, { server: BenchProcess; url: string }>();
     const results = new Map<string, VariantRounds>(variants.map((v) => [v.id, { fixed: [], saturated: [] }]));
     try {
-      const started = await Promise.allSettled(variants.map((variant) => startHttpServer(variant, framework, sink.endpoint)));
+      const profiled = (variant: HttpVariant): HttpVariant =>
+        settings.profileDir === undefined
+          ? variant
+          : { ...variant, nodeArgs: [...variant.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${framework}-${variant.id}.cpuprofile`] };
+      const started = await Promise.allSettled(variants.map((variant) => startHttpServer(profiled(variant), framework, sink.endpoint)));
       started.forEach((result, i) => {
         if (result.status === 'fulfilled') servers.set(variants[i]!.id, result.value);
       });
@@ -156,7 +162,7 @@ function httpTable(
   figures: Record<string, number>,
 ): ReportTable {
   const summary = (id: string) => {
-    const rounds = results.get(id)!;
+    const rounds = results.get(id) ?? { fixed: [], saturated: [] };
     return {
       cpu: median(rounds.fixed.map((r) => r.cpuPerRequest)),
       p50: median(rounds.fixed.map((r) => r.p50)),
