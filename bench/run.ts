@@ -11,7 +11,7 @@
  *   --variants bare,otel,...                     HTTP: run these variants only (ids in scenarios/http.ts)
  *   --frameworks node,express                    HTTP: on these frameworks only
  *   --rate N                                     HTTP: the fixed request rate (default 2000/s)
- *   --profile DIR                                HTTP: servers run with --cpu-prof, profiles go to DIR
+ *   --profile DIR                                HTTP: servers run with --cpu-prof, profiles go to DIR/<framework>-<variant>/
  *                                                (read them with bench/lib/profile-summary.ts)
  *
  * The orchestrator should run on the load core (scripts/bench.sh pins it

@@ -6,6 +6,7 @@
  * as fast as the server answers (throughput). Variants are interleaved in
  * every round (in a rotated order) and the medians of the rounds reported.
  */
+import { join } from 'node:path';
 import { startLoadGenerator } from '../lib/load.ts';
 import type { MeasuredLoad } from '../lib/load.ts';
 import { SERVER_CORE, startProcess } from '../lib/processes.ts';
@@ -115,7 +116,7 @@ export async function runHttpScenario(settings: RunSettings): Promise<ScenarioRe
       const profiled = (variant: HttpVariant): HttpVariant =>
         settings.profileDir === undefined
           ? variant
-          : { ...variant, nodeArgs: [...variant.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`, `--cpu-prof-name=${framework}-${variant.id}.cpuprofile`] };
+          : { ...variant, nodeArgs: [...variant.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${join(settings.profileDir, `${framework}-${variant.id}`)}`] };
       const started = await Promise.allSettled(variants.map((variant) => startHttpServer(profiled(variant), framework, sink.endpoint)));
       started.forEach((result, i) => {
         if (result.status === 'fulfilled') servers.set(variants[i]!.id, result.value);
