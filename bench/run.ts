@@ -11,7 +11,8 @@
  *   --variants bare,otel,...                     HTTP: run these variants only (ids in scenarios/http.ts)
  *   --frameworks node,express                    HTTP: on these frameworks only
  *   --rate N                                     HTTP: the fixed request rate (default 2000/s)
- *   --profile DIR                                HTTP: servers run with --cpu-prof, profiles go to DIR/<framework>-<variant>/
+ *   --profile DIR                                HTTP: servers write CPU profiles of the measured runs (warm-up and
+ *                                                startup left out) to DIR/<framework>-<variant>.cpuprofile
  *                                                (read them with bench/lib/profile-summary.ts)
  *
  * The orchestrator should run on the load core (scripts/bench.sh pins it

@@ -86,7 +86,6 @@ export function startProcess(script: string, args: readonly string[], options: S
     },
     async stop(graceMs = 3000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.stdin?.end();
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;

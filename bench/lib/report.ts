@@ -57,7 +57,7 @@ export function renderReport(input: ReportInput): string {
     'npm run bench -- --only http --rounds 5    # more rounds',
     'npm run bench -- --only http --frameworks node --variants bare,otel,sightline-100 --rate 1000',
     'npm run bench -- --only http --variants register --profile /tmp/prof   # CPU profiles of the servers',
-    'node bench/lib/profile-summary.ts /tmp/prof/node-register/*.cpuprofile  # their top self-time functions',
+    'node bench/lib/profile-summary.ts /tmp/prof/node-register.cpuprofile    # their top self-time functions',
     'npm run bench -- --smoke --out /tmp/bench  # tiny durations (what the test suite runs)',
     'bash scripts/bench.sh micro                # the micro-benchmarks in bench/micro/',
     '```',

@@ -19,7 +19,7 @@ const PIPELINES = [
 
 /** Runs the scenario; one round per pipeline unless more are asked for (each run is 30 s). */
 export async function runExportScenario(settings: RunSettings): Promise<ScenarioReport> {
-  const seconds = settings.smoke ? 0.5 : 30;
+  const seconds = settings.smoke ? 0.3 : 30;
   const spansPerSecond = 10_000;
   const rounds = Math.min(settings.rounds, 1);
   await using sink = await startOtlpSink();

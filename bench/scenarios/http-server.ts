@@ -8,7 +8,9 @@
  *
  * Listens on `BENCH_PORT` (default 0) and prints `{"port": N}`.
  */
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 
 const framework = process.env['BENCH_FRAMEWORK'] ?? 'node';
@@ -47,11 +49,21 @@ async function expressListener(): Promise<RequestListener> {
   return app;
 }
 
-// The benchmark stops servers with SIGTERM: exit normally (so `--cpu-prof` writes its profile) after
-// half a second for the exporters to flush. A closed stdin means the orchestrator itself is gone.
+// With BENCH_PROFILE_FILE, SIGUSR2 starts a CPU profile of the steady state (startup left out) and
+// SIGTERM writes it. The benchmark stops servers with SIGTERM: exit after half a second for the
+// exporters to flush. A closed stdin means the orchestrator itself is gone.
+const profileFile = process.env['BENCH_PROFILE_FILE'];
+const profiler = profileFile === undefined ? undefined : new Session();
+profiler?.connect();
+process.on('SIGUSR2', () => {
+  void profiler?.post('Profiler.enable').then(() => profiler.post('Profiler.start'));
+});
 process.once('SIGTERM', () => {
   server.close();
-  setTimeout(() => process.exit(0), 500).unref();
+  const written = profiler?.post('Profiler.stop').then(({ profile }) => writeFile(profileFile!, JSON.stringify(profile)));
+  void Promise.resolve(written)
+    .catch(() => undefined)
+    .then(() => setTimeout(() => process.exit(0), 500));
 });
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();

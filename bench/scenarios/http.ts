@@ -116,7 +116,7 @@ export async function runHttpScenario(settings: RunSettings): Promise<ScenarioRe
       const profiled = (variant: HttpVariant): HttpVariant =>
         settings.profileDir === undefined
           ? variant
-          : { ...variant, nodeArgs: [...variant.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${join(settings.profileDir, `${framework}-${variant.id}`)}`] };
+          : { ...variant, env: { ...variant.env, BENCH_PROFILE_FILE: join(settings.profileDir, `${framework}-${variant.id}.cpuprofile`) } };
       const started = await Promise.allSettled(variants.map((variant) => startHttpServer(profiled(variant), framework, sink.endpoint)));
       started.forEach((result, i) => {
         if (result.status === 'fulfilled') servers.set(variants[i]!.id, result.value);
@@ -129,6 +129,7 @@ export async function runHttpScenario(settings: RunSettings): Promise<ScenarioRe
           const { server, url } = servers.get(variant.id)!;
           const rounds = results.get(variant.id)!;
           await load.measure(server.pid, { url, rate, seconds: warmSeconds, connections: 10, headers: HEADERS });
+          if (settings.profileDir !== undefined && round === 0) server.child.kill('SIGUSR2');
           rounds.fixed.push(await load.measure(server.pid, { url, rate, seconds: fixedSeconds, connections: 10, headers: HEADERS }));
           rounds.saturated.push(await load.measure(server.pid, { url, rate: 0, seconds: saturatedSeconds, connections: 10, headers: HEADERS }));
         }

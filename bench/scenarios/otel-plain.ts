@@ -16,6 +16,7 @@ const sdk = new NodeSDK({
   instrumentations: process.env['BENCH_FRAMEWORK'] === 'express' ? [new HttpInstrumentation(), new ExpressInstrumentation()] : [new HttpInstrumentation()],
 });
 sdk.start();
+// The server exits on SIGTERM by itself (bench/scenarios/http-server.ts); this flushes meanwhile.
 process.once('SIGTERM', () => {
-  void sdk.shutdown().finally(() => process.exit(0));
+  void sdk.shutdown();
 });

@@ -13,6 +13,7 @@ import { median, ratio } from '../lib/stats.ts';
 import { HTTP_VARIANTS, startHttpServer } from './http.ts';
 
 const STARTUP_VARIANTS = ['bare', 'otel', 'auto', 'register', 'sightline-100'];
+const SMOKE_VARIANTS = ['bare', 'otel', 'sightline-100'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,7 +42,7 @@ async function firstOk(url: string, deadline: number): Promise<void> {
 export async function runStartupScenario(settings: RunSettings): Promise<ScenarioReport> {
   const rounds = settings.smoke ? 1 : Math.max(5, settings.rounds);
   await using sink = await startOtlpSink();
-  const variants = HTTP_VARIANTS.filter((v) => STARTUP_VARIANTS.includes(v.id));
+  const variants = HTTP_VARIANTS.filter((v) => (settings.smoke ? SMOKE_VARIANTS : STARTUP_VARIANTS).includes(v.id));
   const times = new Map<string, number[]>(variants.map((v) => [v.id, []]));
   const cpu = new Map<string, number[]>(variants.map((v) => [v.id, []]));
   for (let round = 0; round < rounds; round++) {

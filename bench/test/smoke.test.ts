@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-test('npm run bench -- --smoke measures every scenario and writes the page and the chart', { timeout: 300_000 }, async (t) => {
+test('npm run bench -- --smoke measures every scenario and writes the page and the chart', { timeout: 600_000 }, async (t) => {
   const out = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
   t.after(() => rm(out, { recursive: true, force: true }));
   const json = join(out, 'figures.json');
