@@ -26,6 +26,28 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // API and SDK apart: only the SDK folder (the `sightline/sdk` and `sightline/register`
+    // entries) may load the OpenTelemetry SDK, exporters, propagators and instrumentations.
+    // Everything else instruments through `@opentelemetry/api` (type imports are free).
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/sightline/src/telemetry/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api', '!@opentelemetry/semantic-conventions', '@grpc/*'],
+              allowTypeImports: true,
+              message:
+                'The OpenTelemetry SDK, exporters and instrumentations load only from packages/sightline/src/telemetry/ (the sightline/sdk entry); elsewhere use @opentelemetry/api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The JavaScript shims of package bins only import the package's TypeScript entry point.
     files: ['eslint.config.js', 'packages/*/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -9,7 +9,8 @@
  */
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { Histogram, Registry } from '@prometheus-io/client';
-import { catalogue, createMetricsRegistry } from 'sightline';
+import { catalogue } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { compare } from './measure.ts';
 
 const definition = catalogue.httpServerRequestDuration;

@@ -6,7 +6,8 @@
  *
  * Run: bash scripts/bench.sh
  */
-import { startTelemetry, withSpan, withTenant } from 'sightline';
+import { withSpan, withTenant } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
 import { compare } from './measure.ts';
 
 const order = { id: 'o-1', items: [{ sku: 'A', qty: 2 }], total: 31.5 };

@@ -4,7 +4,7 @@
  * catalogue. Run it after changing the catalogue: `npm run generate`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { catalogueTable } from 'sightline';
+import { catalogueTable } from '../packages/sightline/src/metrics/catalogue-table.ts';
 
 const path = new URL('../docs/metrics.md', import.meta.url);
 const doc = await readFile(path, 'utf8');

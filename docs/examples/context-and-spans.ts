@@ -5,13 +5,11 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD } from '@opentelemetry/semantic-conventions';
 import {
-  createBaggagePropagator,
   getTenantContext,
   hashUserId,
   measure,
   recordError,
   spanAttributes,
-  TenantSpanProcessor,
   traced,
   tryGetTenantContext,
   withDbSpan,
@@ -20,6 +18,7 @@ import {
   withSpan,
   withTenant,
 } from 'sightline';
+import { createBaggagePropagator, TenantSpanProcessor } from 'sightline/sdk';
 
 interface Order {
   readonly id: string;

@@ -1,6 +1,7 @@
 // Express: mount the middleware before the routes.
 import express from 'express';
-import { createMetricsRegistry, tryGetTenantContext } from 'sightline';
+import { tryGetTenantContext } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineExpress } from 'sightline/express';
 
 const registry = createMetricsRegistry();

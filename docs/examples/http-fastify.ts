@@ -1,6 +1,6 @@
 // Fastify: register the plugin; its hooks apply to every route, 404s included.
 import Fastify from 'fastify';
-import { createMetricsRegistry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineFastify } from 'sightline/fastify';
 
 const registry = createMetricsRegistry();

@@ -1,7 +1,7 @@
 // Hono on @hono/node-server: use() the middleware before the routes.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createMetricsRegistry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineHono } from 'sightline/hono';
 
 const registry = createMetricsRegistry();

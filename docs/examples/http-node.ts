@@ -1,7 +1,7 @@
 // A plain node:http server measured by sightline/http.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createMetricsRegistry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineHttp } from 'sightline/http';
 
 const registry = createMetricsRegistry();

@@ -3,16 +3,9 @@
  */
 import { createServer } from 'node:http';
 import express from 'express';
-import {
-  catalogue,
-  createMetricsHandler,
-  createMetricsRegistry,
-  registerTelemetryMetrics,
-  SpanMetricsProcessor,
-  startMetricsServer,
-  startTelemetry,
-  tenantLabels,
-} from 'sightline';
+import { catalogue } from 'sightline';
+import { registerTelemetryMetrics, SpanMetricsProcessor, startTelemetry } from 'sightline/sdk';
+import { createMetricsHandler, createMetricsRegistry, startMetricsServer, tenantLabels } from 'sightline/metrics';
 
 export async function standaloneServer(): Promise<void> {
   // One registry per process: the default runtime metrics are process-wide.

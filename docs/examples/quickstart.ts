@@ -4,7 +4,8 @@
  * code at all; `startExplicitly` shows the same with one call instead.
  */
 import { createServer } from 'node:http';
-import { startTelemetry, withSpan, withTenant } from 'sightline';
+import { withSpan, withTenant } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
 
 export function serve(): void {
   createServer((req, res) => {

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { TenantSpanProcessor } from 'sightline';
+import { TenantSpanProcessor } from 'sightline/sdk';
 import { instrumentBreaker, instrumentCache, lruEvictionHook, redisCache } from 'sightline/resilience';
 import type { CacheAdapter } from 'sightline/resilience';
 import { instrumentPgPool, PgSpanProcessor } from 'sightline/pg';

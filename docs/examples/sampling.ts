@@ -3,8 +3,9 @@
  * `startTelemetry`; `resolveTelemetryConfig` shows what they resolve to and
  * `createSampler` the SDK sampler that telemetry setup installs.
  */
-import type { RuleSamplerOptions, SamplingRule, TelemetryOptions } from 'sightline';
-import { InvalidConfigError, createSampler, resolveTelemetryConfig } from 'sightline';
+import type { RuleSamplerOptions, SamplingRule, TelemetryOptions } from 'sightline/sdk';
+import { InvalidConfigError } from 'sightline';
+import { createSampler, resolveTelemetryConfig } from 'sightline/sdk';
 
 /** Keep 10% of new traces; follow the caller's decision for the rest (the same as OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0.1). */
 export const tenPercent: TelemetryOptions = {

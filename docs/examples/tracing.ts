@@ -2,7 +2,9 @@
  * Examples for docs/tracing.md. Type-checked with the rest of the repository.
  */
 import { createServer } from 'node:http';
-import { createMetricsRegistry, currentTelemetry, startTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
+import { currentTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
+import { createMetricsRegistry } from 'sightline/metrics';
 import type { MetricsRegistry } from 'sightline';
 import type { Telemetry, TelemetrySpanStats } from 'sightline';
 

@@ -7,7 +7,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMetricsHandler, createMetricsRegistry, currentTelemetry } from 'sightline';
+import { currentTelemetry } from 'sightline';
+import { createMetricsHandler, createMetricsRegistry } from 'sightline/metrics';
 import type { Subscription } from 'sightline/events';
 import { createApp } from './app.ts';
 import { createCatalogue } from './catalogue.ts';

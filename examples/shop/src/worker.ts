@@ -10,7 +10,8 @@
  * Start it before the shop publishes: the stream keeps an event only for the
  * groups that exist when it is published.
  */
-import { createMetricsRegistry, currentTelemetry } from 'sightline';
+import { currentTelemetry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { natsSettings, shopConfig } from './config.ts';
 import { subscribeConsumers } from './consumers.ts';
 import { createShopBus } from './events.ts';

@@ -1,5 +1,5 @@
 /** The options of the NATS transport and their validation. */
-import { InvalidEventOptionError } from 'sightline/events';
+import { InvalidEventOptionError } from 'sightline';
 import { subjectTokens } from './subjects.ts';
 
 /** Options of {@link natsTransport}. */

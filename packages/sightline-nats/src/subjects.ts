@@ -2,7 +2,7 @@
  * How event types, consumer groups and dead-letter destinations map to
  * NATS subjects and consumer names.
  */
-import { InvalidEventOptionError } from 'sightline/events';
+import { InvalidEventOptionError } from 'sightline';
 
 const SUBJECT_TOKENS = /^[^\s*>.]+(\.[^\s*>.]+)*$/;
 

@@ -8,7 +8,6 @@ import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { TextMapPropagator } from '@opentelemetry/api';
 import {
   contextWithTenant,
-  createBaggagePropagator,
   getTenantContext,
   hashUserId,
   InvalidTenantError,
@@ -17,6 +16,7 @@ import {
   tryGetTenantContext,
   withTenant,
 } from 'sightline';
+import { createBaggagePropagator } from 'sightline/sdk';
 import { startTracingHarness } from './support/tracing-harness.ts';
 import type { TracingHarness } from './support/tracing-harness.ts';
 

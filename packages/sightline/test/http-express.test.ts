@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { it } from 'node:test';
 import express from 'express';
-import { createMetricsRegistry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineExpress } from 'sightline/express';
 import { baseUrlOf, closeServer } from './support/http-server-harness.ts';
 import { waitFor } from './support/poll.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createMetricsRegistry } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineHttp } from 'sightline/http';
 import { baseUrlOf, closeServer, startHttpTracing } from './support/http-server-harness.ts';
 import { waitFor } from './support/poll.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { catalogueTable } from 'sightline';
+import { catalogueTable } from '../src/metrics/catalogue-table.ts';
 
 describe('docs/metrics.md', () => {
   it('shows the catalogue table exactly as catalogueTable() generates it', async () => {

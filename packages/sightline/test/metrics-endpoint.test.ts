@@ -3,16 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
-import {
-  catalogue,
-  createMetricsHandler,
-  createMetricsRegistry,
-  InvalidConfigError,
-  MetricsServerStartError,
-  registerTelemetryMetrics,
-  startMetricsServer,
-  tenantLabels,
-} from 'sightline';
+import { catalogue, InvalidConfigError, MetricsServerStartError } from 'sightline';
+import { registerTelemetryMetrics } from 'sightline/sdk';
+import { createMetricsHandler, createMetricsRegistry, startMetricsServer, tenantLabels } from 'sightline/metrics';
 import { scrape, spanMetricsProvider } from './support/metrics-harness.ts';
 import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 

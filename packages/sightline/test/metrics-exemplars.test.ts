@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { context, diag, DiagLogLevel, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { catalogue, contextWithTenant, createMetricsRegistry, MAX_EXEMPLAR_LABEL_CHARS } from 'sightline';
+import { catalogue, contextWithTenant } from 'sightline';
+import { createMetricsRegistry } from 'sightline/metrics';
+import { MAX_EXEMPLAR_LABEL_CHARS } from '../src/metrics/exemplar.ts';
 import { spanMetricsProvider } from './support/metrics-harness.ts';
 import { promtoolCheckMetrics } from './support/prometheus-text.ts';
 

@@ -5,8 +5,9 @@ import type { Attributes, Context } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { SamplerOptions } from 'sightline';
-import { InvalidConfigError, createSampler, resolveTelemetryConfig } from 'sightline';
+import type { SamplerOptions } from 'sightline/sdk';
+import { InvalidConfigError } from 'sightline';
+import { createSampler, resolveTelemetryConfig } from 'sightline/sdk';
 
 const TRACES = 20_000;
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redactUrl, sanitizeSql } from 'sightline';
+import { sanitizeSql } from '../src/tracing/sql-sanitizer.ts';
+import { redactUrl } from '../src/tracing/url-redaction.ts';
 
 void describe('sanitizeSql', () => {
   const cases: [string, string, string][] = [

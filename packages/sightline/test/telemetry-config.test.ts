@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { TelemetryOptions, TenantLabelPolicy } from 'sightline';
-import { InvalidConfigError, SightlineError, resolveTelemetryConfig, tenantLabels } from 'sightline';
+import type { TelemetryOptions } from 'sightline/sdk';
+import type { TenantLabelPolicy } from 'sightline/metrics';
+import { InvalidConfigError, SightlineError } from 'sightline';
+import { resolveTelemetryConfig } from 'sightline/sdk';
+import { tenantLabels } from 'sightline/metrics';
 import { resolveTelemetryConfigFor } from '../src/telemetry/config/resolve.ts';
 
 type Env = Record<string, string>;

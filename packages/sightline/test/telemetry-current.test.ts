@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { currentTelemetry, startTelemetry } from 'sightline';
+import { currentTelemetry } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
 import { startChildApp } from './support/child-app.ts';
 
 void describe('currentTelemetry()', () => {

@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { trace } from '@opentelemetry/api';
-import { startTelemetry, TelemetryAlreadyStartedError } from 'sightline';
-import type { TelemetryOptions, TelemetrySpanStats } from 'sightline';
+import { TelemetryAlreadyStartedError } from 'sightline';
+import { startTelemetry } from 'sightline/sdk';
+import type { TelemetrySpanStats } from 'sightline';
+import type { TelemetryOptions } from 'sightline/sdk';
 import { startChildApp } from './support/child-app.ts';
 import { startGrpcReceiver, startHttpReceiver } from './support/otlp-receiver.ts';
 

@@ -18,4 +18,11 @@ export {
 } from './buckets.ts';
 export { createMetricsRegistry } from './registry.ts';
 export type { MetricsFormat, MetricsRegistry } from './registry.ts';
+export type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './registry-options.ts';
+export { tenantLabels, OTHER_TENANT } from './tenant-label-policy.ts';
+export type { TenantLabelPolicy } from './tenant-label-policy.ts';
+export { createMetricsHandler } from './metrics-handler.ts';
+export type { MetricsHandlerOptions, MetricsRequestHandler } from './metrics-handler.ts';
+export { startMetricsServer, DEFAULT_METRICS_PORT } from './metrics-server.ts';
+export type { MetricsServer, MetricsServerOptions } from './metrics-server.ts';
 export type { CounterInstrument, GaugeInstrument, HistogramInstrument, LabelValues } from './instruments.ts';

@@ -14,7 +14,7 @@ import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/c
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createBaggagePropagator } from '../context/baggage-propagator.ts';
+import { createBaggagePropagator } from './propagation/baggage-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';

@@ -7,7 +7,7 @@ import {
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
-} from '@opentelemetry/semantic-conventions';
+} from './stable-semconv.ts';
 import type { SpanResult } from './span-result.ts';
 import { sanitizeSql } from './sql-sanitizer.ts';
 import { withSpan } from './with-span.ts';

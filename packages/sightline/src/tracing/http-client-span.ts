@@ -14,7 +14,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
   HTTP_REQUEST_METHOD_VALUE_OTHER,
-} from '@opentelemetry/semantic-conventions';
+} from './stable-semconv.ts';
 import { settle } from './span-result.ts';
 import type { SpanResult } from './span-result.ts';
 import { redactUrl } from './url-redaction.ts';

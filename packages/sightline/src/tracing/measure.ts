@@ -7,7 +7,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import { ATTR_ERROR_TYPE } from './stable-semconv.ts';
 import { errorType } from './record-error.ts';
 import { settle } from './span-result.ts';
 import type { SpanResult } from './span-result.ts';

@@ -1,7 +1,7 @@
 /** Recording a failure on a span the same way everywhere. */
 import { diag, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER } from './stable-semconv.ts';
 
 /**
  * The low-cardinality `error.type` of a thrown value: its `code` when it has

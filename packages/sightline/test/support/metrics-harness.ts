@@ -1,6 +1,6 @@
 /** Helpers for metrics tests: a real SDK tracer feeding span metrics, and scraping over HTTP. */
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { SpanMetricsProcessor } from 'sightline';
+import { SpanMetricsProcessor } from 'sightline/sdk';
 import type { MetricsRegistry } from 'sightline';
 
 

@@ -10,8 +10,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createBaggagePropagator, TenantSpanProcessor } from 'sightline';
-import type { BaggagePropagatorOptions, TenantSpanProcessorOptions } from 'sightline';
+import { createBaggagePropagator, TenantSpanProcessor } from 'sightline/sdk';
+import type { BaggagePropagatorOptions, TenantSpanProcessorOptions } from 'sightline/sdk';
 
 export interface DiagMessage {
   readonly level: 'error' | 'warn' | 'info' | 'debug' | 'verbose';

@@ -8,9 +8,9 @@
 import { propagation } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
-import { TENANT_ID_KEY, USER_ID_KEY } from './keys.ts';
-import { isValidId } from './tenant-id-format.ts';
+import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
+import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
+import { isValidId } from '../../context/tenant-id-format.ts';
 
 /** The baggage keys propagated when no allow-list is given: `tenant.id` and `user.id`. */
 export const DEFAULT_BAGGAGE_KEYS: readonly string[] = Object.freeze([TENANT_ID_KEY, USER_ID_KEY]);
