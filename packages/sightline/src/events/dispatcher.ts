@@ -20,6 +20,7 @@ import { boundedText } from '../diagnostics/bounded-text.ts';
 import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
+import { HandlerDeadline } from './handler-deadline.ts';
 import { parseEnvelope } from './parse-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import { validatePayload } from './payload-schema.ts';
@@ -91,22 +92,13 @@ async function settleUnexpected(message: TransportMessage, error: unknown): Prom
   }
 }
 
-/** Runs `handler`, failing with `EventHandlerTimeoutError` after `timeoutMs`. */
-function withDeadline(run: () => unknown, timeoutMs: number, timeout: () => Error): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeout()), timeoutMs);
-  });
-  return Promise.race([Promise.resolve().then(run), deadline]).finally(() => clearTimeout(timer));
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates the function that processes and settles each message of one subscription; it never rejects. */
 export function createDispatcher(config: DispatcherConfig): (message: TransportMessage) => Promise<void> {
   const { labels, metrics, maxDeliver, capabilities } = config;
   const limits = { maxBytes: capabilities.maxMessageBytes };
-  const timeout = (): Error => new EventHandlerTimeoutError(labels.type, labels.group, config.timeoutMs);
+  const deadline = new HandlerDeadline(config.timeoutMs, () => new EventHandlerTimeoutError(labels.type, labels.group, config.timeoutMs));
   const retry = async (message: TransportMessage, delayMs: number): Promise<void> => {
     if (capabilities.delayedRedelivery) return message.nak(delayMs);
     await sleep(delayMs);
@@ -154,7 +146,7 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
           const time = Date.parse(envelope.time);
           if (!Number.isNaN(time)) metrics.lag(labels, Math.max(0, Date.now() - time) / 1000);
           try {
-            await withDeadline(() => config.handler(event, { attempt, maxDeliver }), config.timeoutMs, timeout);
+            await deadline.run(() => config.handler(event, { attempt, maxDeliver }));
           } catch (error) {
             const type = errorType(error);
             if (attempt < maxDeliver) {
