@@ -24,26 +24,15 @@ export class HandlerDeadline {
 
   /** Resolves or rejects as `run()` does, or rejects with the timeout error once the deadline has passed. */
   run(run: () => unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const watched: Watched = { startedAt: performance.now(), fail: () => reject(this.#timeout()) };
-      this.#runs.add(watched);
-      this.#timer ??= setInterval(() => this.#check(), Math.max(5, this.#timeoutMs / 10)).unref();
-      const done = (): void => {
-        this.#runs.delete(watched);
-      };
-      Promise.resolve()
-        .then(run)
-        .then(
-          (value) => {
-            done();
-            resolve(value);
-          },
-          (error: unknown) => {
-            done();
-            reject(error);
-          },
-        );
-    });
+    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
+    const watched: Watched = { startedAt: performance.now(), fail: () => reject(this.#timeout()) };
+    this.#runs.add(watched);
+    this.#timer ??= setInterval(() => this.#check(), Math.max(5, this.#timeoutMs / 10)).unref();
+    Promise.resolve()
+      .then(run)
+      .finally(() => this.#runs.delete(watched))
+      .then(resolve, reject);
+    return promise;
   }
 
   #check(): void {
