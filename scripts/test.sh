@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/node-env.sh
 source scripts/otlp-protos.sh
 source scripts/prometheus-env.sh
+source scripts/alertmanager-env.sh
 source scripts/compose-env.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -24,6 +24,7 @@ describe('sightline command', () => {
     ['rules without --slo', ['rules', '--out', 'x.yml'], /Missing --slo/],
     ['an unknown option', ['dashboards', '--out', 'x', '--colour', 'red'], /Unknown option '--colour'/],
     ['a bad --interval', ['rules', '--slo', 'ops/slo.yml', '--out', '/nonexistent/r.yml', '--interval', 'soon'], /interval .*got "soon"/],
+    ['a relative --runbook-base', ['rules', '--slo', 'ops/slo.yml', '--out', '/nonexistent/r.yml', '--runbook-base', 'docs/alerts.md'], /runbookBase to be an absolute http\(s\) URL .*got "docs\/alerts.md"/],
   ] as const) {
     it(`exits 2 with the usage on ${why}`, async () => {
       const result = await sightline(...args);
@@ -65,6 +66,26 @@ describe('sightline command', () => {
     assert.ok(fors.length > 0 && fors.every((f) => f === '5s'), fors.join(','));
     const check = await run('promtool', ['check', 'rules', out]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(result.stderr, /note: runbook links will be relative \(docs\/alerts\.md#<alert>\).*runbookBase in the SLO file or pass --runbook-base/);
+  });
+
+  it("links runbooks to the SLO file's runbookBase, or to --runbook-base over it, without the note", async (t) => {
+    const dir = await tempDir(t);
+    const slo = join(dir, 'slo.yml');
+    await writeFile(slo, `runbookBase: https://git.example.com/shop/docs/alerts.md\n${await readFile('ops/slo.yml', 'utf8')}`);
+    const runbooks = async (...extra: string[]) => {
+      const out = join(dir, 'rules.yml');
+      const result = await sightline('rules', '--slo', slo, '--out', out, ...extra);
+      assert.equal(result.code, 0, result.stderr);
+      assert.doesNotMatch(result.stderr, /relative/);
+      const file = parse(await readFile(out, 'utf8')) as RuleFile;
+      return file.groups.flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.annotations.runbook_url] : [])));
+    };
+    const fromFile = await runbooks();
+    assert.ok(fromFile.includes('https://git.example.com/shop/docs/alerts.md#targetdown'), fromFile.join(' '));
+    assert.ok(fromFile.every((url) => url.startsWith('https://git.example.com/shop/docs/alerts.md#')));
+    const fromFlag = await runbooks('--runbook-base', 'https://runbooks.example.com/alerts');
+    assert.ok(fromFlag.every((url) => url.startsWith('https://runbooks.example.com/alerts#')), fromFlag.join(' '));
   });
 
   it('exits 1 naming the field and value of an invalid SLO file', async (t) => {

@@ -11,7 +11,8 @@ import { catalogue } from 'sightline/metrics';
 import { generateDashboards, generateRules, parseSloFile, renderRules } from 'sightline-cli';
 import type { RecordingRule } from 'sightline-cli';
 import { createTrafficFixture } from './support/traffic-fixture.ts';
-import { poll, startPrometheus } from './support/prometheus.ts';
+import { poll } from './support/daemon.ts';
+import { startPrometheus } from './support/prometheus.ts';
 
 /** What Grafana would put in for the variables: the fixture's job, every instance and route. */
 const VARIABLES: Readonly<Record<string, string>> = {

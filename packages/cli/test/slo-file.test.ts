@@ -44,6 +44,13 @@ describe('SLO file', () => {
     ['no objectives', 'services:\n  - name: a\n    objectives: {}\n', /services\[0\]\.objectives must declare availability, latency or both/],
     ['an unknown field', 'services:\n  - name: a\n    objective: {}\n', /services\[0\]/],
     ['a name Prometheus cannot use', 'services:\n  - name: "my shop"\n    objectives:\n      availability: { target: 99 }\n', /services\[0\]\.name must be letters.*got "my shop"/],
+    ['a runbookBase that is not a URL', 'runbookBase: docs/alerts.md\nservices:\n  - name: a\n    objectives: { availability: { target: 99 } }\n', /runbookBase must be an absolute http\(s\) URL .*got "docs\/alerts\.md"/],
+    ['an error ratio threshold given in percent', 'services:\n  - name: a\n    thresholds: { serverErrorRatio: 5 }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds\.serverErrorRatio must be a ratio above 0 and below 1, e\.g\. 0\.05 for 5% \(got 5\)/],
+    ['a latency threshold that is not a duration', 'services:\n  - name: a\n    thresholds: { latencyP95: fast }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds\.latencyP95 must be a Prometheus duration.*\(got "fast"\)/],
+    ['a zero query threshold', 'services:\n  - name: a\n    thresholds: { queryP95: 0s }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds\.queryP95 must be a duration above 0.*\(got "0s"\)/],
+    ['a fractional backlog', 'services:\n  - name: a\n    thresholds: { eventBacklog: 10.5 }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds\.eventBacklog must be a whole number of events above 0.*\(got 10\.5\)/],
+    ['a negative traffic floor', 'services:\n  - name: a\n    thresholds: { minRequestRate: -1 }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds\.minRequestRate must be a number of events per second, 0 or more.*\(got -1\)/],
+    ['an unknown threshold', 'services:\n  - name: a\n    thresholds: { errorRatio: 0.1 }\n    objectives: { availability: { target: 99 } }\n', /services\[0\]\.thresholds.*errorRatio/],
     ['duplicate services', 'services:\n  - name: a\n    objectives: { availability: { target: 99 } }\n  - name: a\n    objectives: { availability: { target: 99 } }\n', /service names must be unique/],
   ] as const) {
     it(`rejects ${why}, naming the field and value`, () => {

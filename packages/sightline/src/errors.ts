@@ -50,6 +50,7 @@ export class InvalidConfigError extends SightlineError {
   readonly value: unknown;
   readonly source: ConfigSource;
   readonly expected: string;
+  readonly hint: string | undefined;
 
   constructor(details: InvalidConfigDetails, options?: ErrorOptions) {
     super('SIGHTLINE_INVALID_CONFIG', invalidConfigMessage(details), options);
@@ -57,6 +58,7 @@ export class InvalidConfigError extends SightlineError {
     this.value = details.value;
     this.source = details.source;
     this.expected = details.expected;
+    this.hint = details.hint;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Start-up: `--import sightline/register` with a bad setting stops the
- * process before the app runs, with the typed error on stderr; starting too
- * late for instrumentation is said once.
+ * Start-up: `--import sightline/register` with a bad setting in strict mode
+ * stops the process before the app runs, with the typed error on stderr (the
+ * default, a warning and the app running, is telemetry-never-fatal.test.ts);
+ * starting too late for instrumentation is said once.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -15,8 +16,8 @@ void describe('--import sightline/register start-up', () => {
     ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'carrier-pigeon', /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL.*carrier-pigeon/],
     ['OTEL_LOG_LEVEL', 'chatty', /OTEL_LOG_LEVEL.*chatty/],
   ] as const) {
-    void it(`fails loudly on ${name}=${value}`, async () => {
-      await using app = startChildApp('plain-app.ts', { env: { [name]: value }, execArgv: REGISTER });
+    void it(`fails loudly on ${name}=${value} with SIGHTLINE_STRICT_CONFIG=true`, async () => {
+      await using app = startChildApp('plain-app.ts', { env: { [name]: value, SIGHTLINE_STRICT_CONFIG: 'true' }, execArgv: REGISTER });
       const exit = await app.exited();
       assert.notEqual(exit.code, 0);
       assert.equal(exit.signal, null);

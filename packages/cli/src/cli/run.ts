@@ -28,7 +28,8 @@ export const USAGE = `Usage:
       Writes Prometheus recording and alerting rules for the objectives in the SLO file.
       --interval      evaluation interval of every rule group (default 30s)
       --max-for       caps every alert's "for" (tests and demos only)
-      --runbook-base  where docs/alerts.md is published (default docs/alerts.md)
+      --runbook-base  the http(s) URL where docs/alerts.md is published (overrides the SLO
+                      file's runbookBase; without either, links are relative: docs/alerts.md)
 
   sightline dev [--port 4318] [--host 127.0.0.1] [--max-traces 500] [--quiet]
       Runs a local trace viewer (no Docker, no collector): an OTLP/HTTP JSON receiver that
@@ -106,7 +107,7 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   });
   const sloFile = required(values, 'slo');
   const out = required(values, 'out');
-  const { file } = generateRules(await loadSloFile(sloFile), {
+  const { file, notes } = generateRules(await loadSloFile(sloFile), {
     ...(values.interval !== undefined && { interval: values.interval }),
     ...(values['max-for'] !== undefined && { maxFor: values['max-for'] }),
     ...(values['runbook-base'] !== undefined && { runbookBase: values['runbook-base'] }),
@@ -114,6 +115,7 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, renderRules(file, ['sightline rules', ...args].join(' ')));
   streams.stdout.write(`wrote ${out}\n`);
+  for (const note of notes) streams.stderr.write(`sightline: note: ${note}\n`);
   return EXIT.ok;
 }
 

@@ -27,6 +27,17 @@ export function matching(value: string): Matcher {
   return { op: '=~', value };
 }
 
+/**
+ * The `le` matcher of the bucket whose upper bound is `seconds`, in both
+ * spellings of the bound: as the exporter wrote it (`le="1"`) and as
+ * Prometheus 3 stores it, normalised to a float (`le="1.0"`). A bound with
+ * a fraction (`0.5`) is spelled the same way by both and stays an equality.
+ */
+export function bucketBound(seconds: number): string | Matcher {
+  const text = String(seconds);
+  return Number.isInteger(seconds) ? matching(`${text}|${text}\\.0`) : text;
+}
+
 /** `name{matchers}` of a counter or gauge. */
 export function series<L extends string>(
   definition: CounterDefinition<L> | GaugeDefinition<L>,
@@ -38,7 +49,7 @@ export function series<L extends string>(
 /** The `_bucket` series of a histogram; `le` can be matched. */
 export function buckets<L extends string>(
   definition: HistogramDefinition<L>,
-  matchers: Matchers<L> & { readonly le?: string } = {},
+  matchers: Matchers<L> & { readonly le?: string | Matcher } = {},
 ): string {
   return withMatchers(`${definition.name}_bucket`, matchers);
 }

@@ -37,3 +37,13 @@ export function thresholdExpr(
   const main = `${signal} ${comparison}`;
   return floor === undefined ? main : `(${main})\nand on (${floor.on.join(', ')})\n(${floor.signal} ${floor.comparison})`;
 }
+
+/** A ratio as a percentage for people: 0.001 → `0.1%`. */
+export function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(6))}%`;
+}
+
+/** Seconds as milliseconds for people: 0.5 → `500ms`. */
+export function milliseconds(seconds: number): string {
+  return `${Number((seconds * 1000).toPrecision(6))}ms`;
+}

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { SloFile } from '../slo/schema.ts';
 import { alertingRule } from './alert.ts';
 import type { AlertSignals, RuleFile, RuleGroup } from './model.ts';
-import { resolveRuleOptions } from './options.ts';
+import { RELATIVE_RUNBOOKS, resolveRuleOptions } from './options.ts';
 import type { RuleOptions } from './options.ts';
 import { sloAlerts, sloRecordingRules } from './slo-rules.ts';
 import { thresholdAlerts } from './threshold-rules.ts';
@@ -11,15 +11,19 @@ import { thresholdAlerts } from './threshold-rules.ts';
 export interface GeneratedRules {
   readonly file: RuleFile;
   readonly alertSignals: readonly AlertSignals[];
+  /** What the user should know about the result (printed by the command), e.g. that runbook links are relative. */
+  readonly notes: readonly string[];
 }
 
 /**
  * Builds the rule file for an SLO file: per service, a group of SLO
  * recording rules, a group of burn-rate alerts and a group of threshold
- * alerts.
+ * alerts. Runbook links use `options.runbookBase`, else the SLO file's
+ * `runbookBase`, else a relative path (and a note says so).
  */
 export function generateRules(slo: SloFile, options: RuleOptions = {}): GeneratedRules {
-  const resolved = resolveRuleOptions(options);
+  const runbookBase = options.runbookBase ?? slo.runbookBase;
+  const resolved = resolveRuleOptions({ ...options, ...(runbookBase !== undefined && { runbookBase }) });
   const groups: RuleGroup[] = [];
   const alertSignals: AlertSignals[] = [];
   for (const service of slo.services) {
@@ -32,7 +36,13 @@ export function generateRules(slo: SloFile, options: RuleOptions = {}): Generate
       alertSignals.push(...specs.map((spec) => ({ alert: spec.alert, group: name, signals: spec.signals })));
     }
   }
-  return { file: { groups }, alertSignals };
+  const notes = resolved.relativeRunbooks
+    ? [
+        `runbook links will be relative (${RELATIVE_RUNBOOKS}#<alert>), which Alertmanager and Grafana do not show as links; ` +
+          'set runbookBase in the SLO file or pass --runbook-base with the URL where docs/alerts.md is published.',
+      ]
+    : [];
+  return { file: { groups }, alertSignals, notes };
 }
 
 /** The YAML text of a rule file, with a header saying how it was made. */

@@ -11,15 +11,26 @@ export interface RuleOptions {
    * in production.
    */
   readonly maxFor?: string;
-  /** Where runbooks live; each alert links to `<runbookBase>#<alert name in lower case>`. Default `docs/alerts.md`. */
+  /**
+   * The absolute http(s) URL where `docs/alerts.md` is published; each alert
+   * links to `<runbookBase>#<alert name in lower case>`. Overrides the SLO
+   * file's `runbookBase`. Without either, links are relative
+   * ({@link RELATIVE_RUNBOOKS}), which Alertmanager and Grafana do not show
+   * as links.
+   */
   readonly runbookBase?: string;
 }
+
+/** The runbook base when none is given: relative to the repository. */
+export const RELATIVE_RUNBOOKS = 'docs/alerts.md';
 
 /** {@link RuleOptions} with the defaults filled in. */
 export interface ResolvedRuleOptions {
   readonly interval: string;
   readonly maxFor: string | undefined;
   readonly runbookBase: string;
+  /** True when no base URL was given and the links are {@link RELATIVE_RUNBOOKS}. */
+  readonly relativeRunbooks: boolean;
 }
 
 /** Validates and fills in rule options; the result is frozen. */
@@ -31,7 +42,21 @@ export function resolveRuleOptions(options: RuleOptions = {}): ResolvedRuleOptio
   if (options.maxFor !== undefined && !isDuration(options.maxFor)) {
     throw new CliUsageError(`Expected maxFor to be a Prometheus duration such as 0s or 10s, got ${JSON.stringify(options.maxFor)}.`);
   }
-  return Object.freeze({ interval, maxFor: options.maxFor, runbookBase: options.runbookBase ?? 'docs/alerts.md' });
+  if (options.runbookBase !== undefined && !isHttpUrl(options.runbookBase)) {
+    throw new CliUsageError(
+      `Expected runbookBase to be an absolute http(s) URL where docs/alerts.md is published, such as https://github.com/acme/shop/blob/main/docs/alerts.md, got ${JSON.stringify(options.runbookBase)}.`,
+    );
+  }
+  return Object.freeze({
+    interval,
+    maxFor: options.maxFor,
+    runbookBase: options.runbookBase ?? RELATIVE_RUNBOOKS,
+    relativeRunbooks: options.runbookBase === undefined,
+  });
+}
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && ['http:', 'https:'].includes(new URL(text).protocol);
 }
 
 /** `wanted`, shortened to `options.maxFor` when that is shorter. */

@@ -1,9 +1,10 @@
 import { catalogue } from 'sightline/metrics';
 import { rate, sumBy } from '../promql/functions.ts';
-import { buckets, matching, observations } from '../promql/selector.ts';
+import { bucketBound, buckets, matching, observations } from '../promql/selector.ts';
 import { durationSeconds } from '../slo/duration.ts';
 import type { ServiceObjectives } from '../slo/schema.ts';
 import type { AlertSpec } from './alert.ts';
+import { percent } from './alert.ts';
 import type { RecordingRule, Severity } from './model.ts';
 
 /**
@@ -85,7 +86,7 @@ export function sloAlerts(service: ServiceObjectives): AlertSpec[] {
       summary: `${service.name} is burning its ${objective} error budget ${burn.suffix === 'Fast' ? 'fast' : 'steadily'}`,
       description:
         `${service.name} misses its ${objective} objective (${target}% over ${window}): the error ratio is ` +
-        `{{ $value | humanizePercentage }}, more than ${burn.windows.map((w) => `${w.factor}x the ${formatPercent(budget)} budget over ${w.long} and ${w.short}`).join(', or ')}.`,
+        `{{ $value | humanizePercentage }}, more than ${burn.windows.map((w) => `${w.factor}x the ${percent(budget)} budget over ${w.long} and ${w.short}`).join(', or ')}.`,
     }));
   });
 }
@@ -107,11 +108,7 @@ function errorRatio(service: ServiceObjectives, objective: Objective, window: st
     const failed = sumBy(http, ['job'], rate(observations(http, { job, http_response_status_code: matching('5..') }), window));
     return `(\n  ${failed}\nor on (job)\n  0 * ${all}\n)\n/\n${all}`;
   }
-  const threshold = String(durationSeconds(service.objectives.latency?.threshold ?? '0s'));
-  const fast = sumBy(http, ['job'], rate(buckets(http, { job, le: threshold }), window));
+  const threshold = durationSeconds(service.objectives.latency?.threshold ?? '0s');
+  const fast = sumBy(http, ['job'], rate(buckets(http, { job, le: bucketBound(threshold) }), window));
   return `1 - (\n  ${fast}\n/\n  ${all}\n)`;
-}
-
-function formatPercent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(6))}%`;
 }

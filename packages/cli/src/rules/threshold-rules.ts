@@ -3,40 +3,28 @@ import { maxBy, quantile, rate, ratio, sumBy } from '../promql/functions.ts';
 import { matching, observations, series, TARGET_UP, targetSeries } from '../promql/selector.ts';
 import type { ServiceObjectives } from '../slo/schema.ts';
 import type { AlertSpec } from './alert.ts';
-import { thresholdExpr } from './alert.ts';
+import { milliseconds, percent, thresholdExpr } from './alert.ts';
+import { resolveThresholds } from '../slo/thresholds.ts';
 
 /**
  * The threshold alerts every service gets, beside its SLO alerts. Ratios
  * and quantiles carry a traffic floor, so one failed request in a quiet
- * hour does not page anyone.
+ * hour does not page anyone. An alert about what an objective of the
+ * service measures carries that objective's `slo` label and is a ticket:
+ * the burn-rate alert is the page for that cause, and Alertmanager
+ * inhibits the ticket while it fires.
  */
 
-/** Windows and floors the threshold alerts use. */
-export const THRESHOLDS = Object.freeze({
-  window: '5m',
-  /** HTTP alerts need at least this many requests per second. */
-  minRequestRate: 1,
-  serverErrorRatio: 0.05,
-  latencyP95Seconds: 0.5,
-  eventBacklog: 1000,
-  eventLagP95Seconds: 30,
-  /** The cache hit-ratio alert needs at least this many lookups per second. */
-  minCacheRequestRate: 1,
-  cacheHitRatio: 0.5,
-  /** The slow-query alert needs at least this many queries per second. */
-  minQueryRate: 0.1,
-  queryP95Seconds: 0.5,
-});
-
-/** The threshold alerts of one service (selected by its `job`). */
+/** The threshold alerts of one service (selected by its `job`), with the thresholds its SLO file sets. */
 export function thresholdAlerts(service: ServiceObjectives): AlertSpec[] {
   const job = service.job ?? service.name;
   const labels = { service: service.name };
-  const w = THRESHOLDS.window;
+  const t = resolveThresholds(service.thresholds);
+  const w = t.window;
   const c = catalogue;
   const http = c.httpServerRequestDuration;
   const requestRate = sumBy(http, ['job'], rate(observations(http, { job }), w));
-  const httpFloor = { on: ['job'], signal: requestRate, comparison: `> ${THRESHOLDS.minRequestRate}` };
+  const httpFloor = { on: ['job'], signal: requestRate, comparison: `> ${t.minRequestRate}` };
   const errorRatio = ratio(
     sumBy(http, ['job'], rate(observations(http, { job, http_response_status_code: matching('5..') }), w)),
     requestRate,
@@ -54,36 +42,37 @@ export function thresholdAlerts(service: ServiceObjectives): AlertSpec[] {
   const queryRate = sumBy(db, query, rate(observations(db, { job }), w));
   const lostSpans = sumBy(c.telemetrySpans, ['job', 'outcome'], rate(series(c.telemetrySpans, { job, outcome: matching('dropped|failed') }), w));
   const up = targetSeries(TARGET_UP, { job });
+  const { availability, latency } = service.objectives;
 
   return [
     {
       alert: 'HttpServerErrorRatioHigh',
-      severity: 'page',
+      severity: availability === undefined ? 'page' : 'ticket',
       for: '2m',
-      expr: thresholdExpr(errorRatio, `> ${THRESHOLDS.serverErrorRatio}`, httpFloor),
+      expr: thresholdExpr(errorRatio, `> ${t.serverErrorRatio}`, httpFloor),
       signals: [errorRatio, requestRate],
-      labels,
-      summary: `More than ${THRESHOLDS.serverErrorRatio * 100}% of ${service.name}'s requests fail with a 5xx`,
+      labels: availability === undefined ? labels : { ...labels, slo: 'availability' },
+      summary: `More than ${percent(t.serverErrorRatio)} of ${service.name}'s requests fail with a 5xx`,
       description: `{{ $value | humanizePercentage }} of the requests to job {{ $labels.job }} were answered with a 5xx status over the last ${w}.`,
     },
     {
       alert: 'HttpLatencyP95High',
       severity: 'ticket',
       for: '5m',
-      expr: thresholdExpr(p95, `> ${THRESHOLDS.latencyP95Seconds}`, httpFloor),
+      expr: thresholdExpr(p95, `> ${t.latencyP95Seconds}`, httpFloor),
       signals: [p95, requestRate],
-      labels,
-      summary: `${service.name}'s p95 request latency is above ${THRESHOLDS.latencyP95Seconds * 1000}ms`,
+      labels: latency === undefined ? labels : { ...labels, slo: 'latency' },
+      summary: `${service.name}'s p95 request latency is above ${milliseconds(t.latencyP95Seconds)}`,
       description: `The p95 request duration of job {{ $labels.job }} is {{ $value | humanizeDuration }} over the last ${w}.`,
     },
     {
       alert: 'EventBacklogHigh',
       severity: 'ticket',
       for: '5m',
-      expr: thresholdExpr(backlog, `> ${THRESHOLDS.eventBacklog}`),
+      expr: thresholdExpr(backlog, `> ${t.eventBacklog}`),
       signals: [backlog],
       labels,
-      summary: `More than ${THRESHOLDS.eventBacklog} events wait for a consumer group of ${service.name}`,
+      summary: `More than ${t.eventBacklog} events wait for a consumer group of ${service.name}`,
       description:
         '{{ $value | humanize }} events of {{ $labels.messaging_destination_name }} wait for consumer group {{ $labels.messaging_consumer_group_name }}.',
     },
@@ -91,10 +80,10 @@ export function thresholdAlerts(service: ServiceObjectives): AlertSpec[] {
       alert: 'EventLagHigh',
       severity: 'ticket',
       for: '5m',
-      expr: thresholdExpr(lag, `> ${THRESHOLDS.eventLagP95Seconds}`),
+      expr: thresholdExpr(lag, `> ${t.eventLagP95Seconds}`),
       signals: [lag],
       labels,
-      summary: `Events reach ${service.name}'s handlers more than ${THRESHOLDS.eventLagP95Seconds}s after they were published`,
+      summary: `Events reach ${service.name}'s handlers more than ${t.eventLagP95Seconds}s after they were published`,
       description:
         'The p95 lag of {{ $labels.messaging_destination_name }} for consumer group {{ $labels.messaging_consumer_group_name }} is {{ $value | humanizeDuration }}.',
     },
@@ -112,24 +101,24 @@ export function thresholdAlerts(service: ServiceObjectives): AlertSpec[] {
       alert: 'CacheHitRatioLow',
       severity: 'ticket',
       for: '10m',
-      expr: thresholdExpr(hitRatio, `< ${THRESHOLDS.cacheHitRatio}`, {
+      expr: thresholdExpr(hitRatio, `< ${t.cacheHitRatio}`, {
         on: ['job', 'cache'],
         signal: lookups,
-        comparison: `> ${THRESHOLDS.minCacheRequestRate}`,
+        comparison: `> ${t.minCacheRequestRate}`,
       }),
       signals: [hitRatio, lookups],
       labels,
-      summary: `A cache of ${service.name} answers fewer than ${THRESHOLDS.cacheHitRatio * 100}% of lookups`,
-      description: 'Cache {{ $labels.cache }} of job {{ $labels.job }} has a hit ratio of {{ $value | humanizePercentage }} over the last 5m.',
+      summary: `A cache of ${service.name} answers fewer than ${percent(t.cacheHitRatio)} of lookups`,
+      description: `Cache {{ $labels.cache }} of job {{ $labels.job }} has a hit ratio of {{ $value | humanizePercentage }} over the last ${w}.`,
     },
     {
       alert: 'DatabaseQueriesSlow',
       severity: 'ticket',
       for: '5m',
-      expr: thresholdExpr(queryP95, `> ${THRESHOLDS.queryP95Seconds}`, {
+      expr: thresholdExpr(queryP95, `> ${t.queryP95Seconds}`, {
         on: [...query],
         signal: queryRate,
-        comparison: `> ${THRESHOLDS.minQueryRate}`,
+        comparison: `> ${t.minQueryRate}`,
       }),
       signals: [queryP95, queryRate],
       labels,
@@ -156,6 +145,16 @@ export function thresholdAlerts(service: ServiceObjectives): AlertSpec[] {
       labels,
       summary: `Prometheus cannot scrape ${service.name}`,
       description: 'Target {{ $labels.instance }} of job {{ $labels.job }} has failed every scrape for 2 minutes (up = {{ $value }}).',
+    },
+    {
+      alert: 'TargetMissing',
+      severity: 'page',
+      for: '5m',
+      expr: `absent(${up})`,
+      signals: [up],
+      labels,
+      summary: `Prometheus has no target for ${service.name}`,
+      description: `Job ${job} has had no target for 5 minutes (absent = {{ $value }}): the service vanished from service discovery, or the scrape configuration lost it.`,
     },
   ];
 }

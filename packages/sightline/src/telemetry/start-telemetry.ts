@@ -21,9 +21,9 @@ import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { createMetricsRegistry } from '../metrics/registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
-import { TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
-import { resolveTelemetryConfigFor } from './config/resolve.ts';
+import { MetricsServerStartError, TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
 import type { TelemetryEntry } from './config/resolve.ts';
+import { isStrictConfig, resolveTelemetryConfigLeniently } from './config/resolve-leniently.ts';
 import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.ts';
 import { enableDiagLogging } from './diag-logging.ts';
 import { runningTelemetryRecord, setRunningTelemetryRecord } from './current-telemetry.ts';
@@ -36,6 +36,7 @@ import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
 import { createSampler } from './sampling/create-sampler.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
+import { writeStderrLine } from './stderr-line.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -54,10 +55,14 @@ const ENTRIES: { readonly [K in TelemetryOrigin]: TelemetryEntry } = {
  * the metrics server starts too, with the `metrics.*` options (path, bearer
  * token, series cap, tenant-label policy); its scrapes are not traced.
  *
- * - A configuration error rejects with `InvalidConfigError` before anything
- *   is registered.
+ * - A bad option rejects with `InvalidConfigError` before anything is
+ *   registered. A bad environment variable is reported in one line on stderr
+ *   and ignored (its setting takes the default), and a metrics port in use is
+ *   reported the same way (telemetry runs without the metrics server);
+ *   `SIGHTLINE_STRICT_CONFIG=true` makes both reject instead.
  * - With telemetry disabled (`enabled: false`, `OTEL_SDK_DISABLED=true`) it
- *   registers nothing and returns a handle whose methods do nothing.
+ *   registers nothing and returns a handle whose methods do nothing;
+ *   `OTEL_SDK_DISABLED=true` ignores every other variable.
  * - Telemetry runs once per process: while it runs, another call rejects with
  *   {@link TelemetryAlreadyStartedError}; after `shutdown()` it may be started again.
  * - Another OpenTelemetry SDK registered globally rejects with {@link TelemetryGlobalConflictError}.
@@ -68,7 +73,7 @@ export function startTelemetry(options: TelemetryOptions = {}): Promise<Telemetr
 
 /** {@link startTelemetry}, recording how it was started (the `register` entry uses this). */
 export async function startTelemetryAs(origin: TelemetryOrigin, options: TelemetryOptions): Promise<Telemetry> {
-  const config = resolveTelemetryConfigFor(ENTRIES[origin], options, process.env);
+  const config = resolveTelemetryConfigLeniently(ENTRIES[origin], options, process.env, writeStderrLine);
   enableDiagLogging(config.logLevel);
   if (!config.enabled) return new DisabledTelemetry(config);
 
@@ -76,7 +81,7 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
   if (running !== undefined) throw new TelemetryAlreadyStartedError(running.origin);
   setRunningTelemetryRecord({ origin, telemetry: undefined });
   try {
-    const telemetry = await startPipeline(config, () => setRunningTelemetryRecord(undefined));
+    const telemetry = await startPipeline(config, isStrictConfig(process.env), () => setRunningTelemetryRecord(undefined));
     setRunningTelemetryRecord({ origin, telemetry });
     return telemetry;
   } catch (error) {
@@ -85,7 +90,7 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
   }
 }
 
-async function startPipeline(config: ResolvedTelemetryConfig, release: () => void): Promise<Telemetry> {
+async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, release: () => void): Promise<Telemetry> {
   let scrapeEndpoint: ScrapeEndpoint | undefined;
   const instrumentations = await createInstrumentations(config.instrumentations, {
     ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
@@ -102,8 +107,13 @@ async function startPipeline(config: ResolvedTelemetryConfig, release: () => voi
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
       const { startMetricsServer } = await import('../metrics/metrics-server.ts');
-      metricsServer = await startMetricsServer(metrics, { host, port, path, bearerToken });
-      scrapeEndpoint = { port: metricsServer.port, path };
+      try {
+        metricsServer = await startMetricsServer(metrics, { host, port, path, bearerToken });
+        scrapeEndpoint = { port: metricsServer.port, path };
+      } catch (error) {
+        if (strict || !(error instanceof MetricsServerStartError)) throw error;
+        writeStderrLine(`sightline: ${error.message} Telemetry runs without the metrics server.`);
+      }
     }
     const spanStats = new SpanStatsMeterProvider();
     const spanProcessors: SpanProcessor[] = [new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds })];
