@@ -10,8 +10,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { createEventBus } from 'sightline/events';
 import { DEAD_LETTER_HEADERS, natsTransport } from 'sightline-nats';
-import { until } from './support/nats.ts';
-import { startOwnNatsServer } from './support/own-nats-server.ts';
+import { until } from '../support/nats.ts';
+import { startOwnNatsServer } from '../support/own-nats-server.ts';
 
 const MAX_PAYLOAD = 64 * 1024;
 
