@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEventBus } from 'sightline/events';
+import { createEventBus, uuidv7 } from 'sightline/events';
 import { natsTransport } from 'sightline-nats';
 import { until } from '../support/nats.ts';
 import { startOwnNatsServer } from '../support/own-nats-server.ts';
@@ -30,16 +30,15 @@ test('kill -9 of the NATS server mid-burst and a restart: every accepted event i
   let refusals = 0;
   let heapDuring = 0;
   let restarted: Promise<void> | undefined;
-  const ids: string[] = [];
   for (let n = 0; n < EVENTS; n += 1) {
     if (n === KILL_AFTER) {
       await server.kill9();
       restarted = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => server.restart());
     }
+    const id = uuidv7();
     for (;;) {
       try {
-        const envelope = await bus.publish('order.created', { n }, ids[n] === undefined ? {} : { id: ids[n] });
-        ids[n] = envelope.id;
+        await bus.publish('order.created', { n }, { id });
         break;
       } catch {
         refusals += 1;
