@@ -10,6 +10,7 @@ source scripts/otlp-protos.sh
 source scripts/prometheus-env.sh
 source scripts/alertmanager-env.sh
 source scripts/compose-env.sh
+source scripts/w3c-env.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -23,6 +23,7 @@ describe('sightline command', () => {
     ['dashboards without --out', ['dashboards'], /Missing --out/],
     ['rules without --slo', ['rules', '--out', 'x.yml'], /Missing --slo/],
     ['an unknown option', ['dashboards', '--out', 'x', '--colour', 'red'], /Unknown option '--colour'/],
+    ['an unknown --traces backend', ['dashboards', '--out', 'x', '--traces', 'zipkin'], /Expected --traces to be one of jaeger, tempo, got "zipkin"/],
     ['a bad --interval', ['rules', '--slo', 'ops/slo.yml', '--out', '/nonexistent/r.yml', '--interval', 'soon'], /interval .*got "soon"/],
     ['a relative --runbook-base', ['rules', '--slo', 'ops/slo.yml', '--out', '/nonexistent/r.yml', '--runbook-base', 'docs/alerts.md'], /runbookBase to be an absolute http\(s\) URL .*got "docs\/alerts.md"/],
   ] as const) {
@@ -44,7 +45,7 @@ describe('sightline command', () => {
     const dir = await tempDir(t);
     const result = await sightline('dashboards', '--out', dir, '--service', 'orders', '--datasource', 'prom-eu', '--traces-datasource', 'tempo');
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual((await readdir(dir)).sort(), ['overview.json', 'service-internals.json']);
+    assert.deepEqual((await readdir(dir)).sort(), ['overview.json', 'service-internals.json', 'slo.json']);
     const overview = JSON.parse(await readFile(join(dir, 'overview.json'), 'utf8')) as {
       uid: string;
       templating: { list: { name: string; current?: { value: string } }[] };
@@ -53,6 +54,43 @@ describe('sightline command', () => {
     assert.equal(overview.templating.list.find((v) => v.name === 'job')?.current?.value, 'orders');
     assert.equal(overview.templating.list.find((v) => v.name === 'datasource')?.current?.value, 'prom-eu');
     assert.match(await readFile(join(dir, 'overview.json'), 'utf8'), /%22uid%22%3A%22tempo%22/);
+  });
+
+  it('links traces in the query model of the backend, by the service_name variable', async (t) => {
+    const link = async (...args: string[]) => {
+      const dir = await tempDir(t);
+      const result = await sightline('dashboards', '--out', dir, ...args);
+      assert.equal(result.code, 0, result.stderr);
+      const text = await readFile(join(dir, 'overview.json'), 'utf8');
+      const url = /"url": "\/explore\?left=([^"]+)"/.exec(text)?.[1];
+      assert.ok(url !== undefined, 'a link to Explore');
+      return JSON.parse(decodeURIComponent(url)) as { queries: Record<string, unknown>[] };
+    };
+    const jaeger = await link();
+    assert.deepEqual(jaeger.queries[0], { refId: 'A', datasource: { type: 'jaeger', uid: 'jaeger' }, queryType: 'search', service: '${service_name}' });
+    const tempo = await link('--traces', 'tempo', '--traces-datasource', 'tempo-eu');
+    assert.deepEqual(tempo.queries[0], {
+      refId: 'A',
+      datasource: { type: 'tempo', uid: 'tempo-eu' },
+      queryType: 'traceql',
+      query: '{resource.service.name="${service_name}"}',
+    });
+  });
+
+  it('draws the thresholds of the --slo file\'s service on the panels', async (t) => {
+    const dir = await tempDir(t);
+    const slo = join(dir, 'slo.yml');
+    await writeFile(slo, 'services:\n  - name: orders\n    job: orders-api\n    thresholds: { serverErrorRatio: 0.02 }\n    objectives: { availability: { target: 99.9 } }\n');
+    const result = await sightline('dashboards', '--out', dir, '--service', 'orders-api', '--slo', slo);
+    assert.equal(result.code, 0, result.stderr);
+    const overview = JSON.parse(await readFile(join(dir, 'overview.json'), 'utf8')) as {
+      panels: { title: string; fieldConfig?: { defaults?: { thresholds?: { steps: { value: number | null; color: string }[] } } } }[];
+    };
+    const steps = overview.panels.find((p) => p.title === 'Error ratio')?.fieldConfig?.defaults?.thresholds?.steps;
+    assert.deepEqual(steps, [{ value: null, color: 'green' }, { value: 0.02, color: 'red' }]);
+    const unknown = await sightline('dashboards', '--out', dir, '--service', 'billing', '--slo', slo);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Expected --service to name a service or job of .*slo\.yml \(orders\), got "billing"/);
   });
 
   it('writes rules for an SLO file with the given interval and for cap, which promtool accepts', async (t) => {

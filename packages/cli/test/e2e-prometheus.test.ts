@@ -14,9 +14,10 @@ import { createTrafficFixture } from './support/traffic-fixture.ts';
 import { poll } from './support/daemon.ts';
 import { startPrometheus } from './support/prometheus.ts';
 
-/** What Grafana would put in for the variables: the fixture's job, every instance and route. */
+/** What Grafana would put in for the variables: the fixture's job (and SLO service), every instance and route. */
 const VARIABLES: Readonly<Record<string, string>> = {
   $job: 'shop',
+  $service: 'shop',
   $instance: '.*',
   $route: '.*',
   $__rate_interval: '1m',
@@ -94,26 +95,42 @@ scrape_configs:
     assert.match(exemplars.labels.trace_id ?? '', /^[0-9a-f]{32}$/);
   });
 
+  /** Queries of the alerts' state: they return data only once an alert is pending or firing, so they are checked after the faults. */
+  const alertStateQueries: string[] = [];
+
   await t.test('every dashboard query returns data with its variables filled in', async (st) => {
     for (const { file, dashboard } of generateDashboards({ service: 'shop' })) {
       for (const variable of dashboard.templating?.list ?? []) {
         if (variable.type !== VariableType.Query || typeof variable.query !== 'string') continue;
-        const [, selector, label] = /^label_values\((.+), (\w+)\)$/.exec(variable.query) ?? [];
-        assert.ok(selector !== undefined && label !== undefined, `${file}: variable ${variable.name} is label_values(selector, label)`);
         const values = await poll(`${file} variable ${variable.name}`, 30_000, async () => {
-          const series = await prometheus.api<Record<string, string>[]>(`/api/v1/series?match[]=${encodeURIComponent(fill(selector))}`);
-          const found = series.map((s) => s[label]).filter((v) => v !== undefined);
+          const found = await variableValues(variable.query as string, variable.regex);
           return found.length > 0 ? found : undefined;
         });
-        assert.ok(values.length > 0);
+        assert.ok(values.length > 0, `${file}: variable ${variable.name} has values`);
+        if (variable.name === 'service_name') assert.deepEqual(values, ['shop'], 'without target_info, the service.name of a job is the job');
       }
       for (const panel of dashboard.panels ?? []) {
         const targets = 'targets' in panel ? (panel.targets ?? []) : [];
         if (panel.type !== 'row') assert.ok(targets.length > 0, `${file}: panel ${panel.title} has queries`);
         for (const target of targets) {
           const expr = fill(String((target as { expr?: unknown }).expr));
+          if (expr.includes('ALERTS{')) {
+            alertStateQueries.push(expr);
+            continue;
+          }
           await st.test(`${file} / ${panel.title}: ${expr}`, async () => {
-            await returnsData(expr);
+            const result = await returnsData(expr);
+            if (panel.type === 'bargauge') {
+              // One bar per route: an instant query in the time-series format, a series per route.
+              assert.deepEqual(target, { ...target, instant: true, format: 'time_series' });
+              const routes = await poll(`${panel.title}: a series per route`, 30_000, async () => {
+                const found = new Set((await prometheus.query(expr)).map((s) => s.metric.http_route));
+                return found.size === 3 ? found : undefined;
+              });
+              assert.deepEqual([...routes].sort(), ['/orders', '/products', '/products/:id']);
+            } else {
+              assert.ok(result.length > 0);
+            }
           });
         }
       }
@@ -160,7 +177,36 @@ scrape_configs:
     const breaker = (await prometheus.alerts()).find((a) => a.labels.alertname === 'CircuitBreakerOpen');
     assert.equal(breaker?.labels.breaker, 'payments');
     assert.equal(breaker.labels.severity, 'ticket');
+
+    // The SLO dashboard's alert panel shows the firing SLO alerts (value 2: firing).
+    assert.ok(alertStateQueries.length > 0, 'the SLO dashboard has an alert-state panel');
+    for (const expr of alertStateQueries) {
+      const shown = await returnsData(expr);
+      assert.ok(
+        shown.some((s) => s.metric.alertname === 'AvailabilityErrorBudgetBurnFast' && s.value[1] === '2'),
+        `${expr} shows AvailabilityErrorBudgetBurnFast firing: ${JSON.stringify(shown)}`,
+      );
+    }
   });
+
+  /** The values a Grafana query variable finds: `label_values(selector, label)`, or `query_result(expr)` through its regex. */
+  async function variableValues(query: string, regex: string | undefined): Promise<string[]> {
+    const labelValues = /^label_values\((.+), (\w+)\)$/.exec(query);
+    if (labelValues !== null) {
+      const [, selector = '', label = ''] = labelValues;
+      const series = await prometheus.api<Record<string, string>[]>(`/api/v1/series?match[]=${encodeURIComponent(fill(selector))}`);
+      return series.flatMap((s) => (s[label] === undefined ? [] : [s[label]]));
+    }
+    const queryResult = /^query_result\((.+)\)$/s.exec(query);
+    assert.ok(queryResult?.[1] !== undefined && regex !== undefined, `variable query ${query} is label_values(...) or query_result(...) with a regex`);
+    // Grafana matches the regex against each result written as `{labels} value timestamp`.
+    const pattern = new RegExp(regex.replace(/^\/|\/$/g, ''));
+    return (await prometheus.query(fill(queryResult[1]))).flatMap((s) => {
+      const text = `{${Object.entries(s.metric).map(([k, v]) => `${k}="${v}"`).join(', ')}} ${s.value[1]} ${s.value[0]}`;
+      const match = pattern.exec(text)?.[1];
+      return match === undefined ? [] : [match];
+    });
+  }
 });
 
 function fill(expr: string): string {

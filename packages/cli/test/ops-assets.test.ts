@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { generateDashboards, generateRules, loadSloFile, renderDashboard, renderRules } from 'sightline-cli';
+import { generateDashboards, generateRules, loadSloFile, renderDashboard, renderRules, resolveThresholds } from 'sightline-cli';
 import type { RuleFile } from 'sightline-cli';
 import { OPS_RULES_COMMAND, REGENERATE, ROOT, run } from './support/repo.ts';
 
@@ -20,7 +20,9 @@ describe('committed ops/ files', () => {
   });
 
   it('ops/grafana/dashboards/ holds exactly what the generator makes', async () => {
-    const generated = generateDashboards({ service: 'shop' });
+    const slo = await loadSloFile(join(ROOT, 'ops/slo.yml'));
+    const shop = slo.services.find((service) => service.name === 'shop');
+    const generated = generateDashboards({ service: 'shop', thresholds: resolveThresholds(shop?.thresholds) });
     assert.deepEqual((await readdir(join(ROOT, 'ops/grafana/dashboards'))).sort(), generated.map((d) => d.file).sort());
     for (const dashboard of generated) {
       const committed = await read(join('ops/grafana/dashboards', dashboard.file));
@@ -89,6 +91,40 @@ describe('docker-compose.observability.yml', () => {
     }
     assert.deepEqual(compose.services['otel-collector']?.ports, ['4317:4317', '4318:4318']);
     assert.ok(compose.services.prometheus?.command?.includes('--enable-feature=exemplar-storage'));
+  });
+
+  it('runs current major releases: Collector contrib, Jaeger v2, Prometheus 3 with its OTLP receiver, Grafana 12', async () => {
+    const compose = parse(await read('docker-compose.observability.yml')) as { services: Record<string, { image: string; command?: string[] }> };
+    const image = (name: string) => compose.services[name]?.image ?? '';
+    assert.match(image('otel-collector'), /^otel\/opentelemetry-collector-contrib:0\.\d+\.\d+$/);
+    assert.match(image('jaeger'), /^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    assert.match(image('prometheus'), /^prom\/prometheus:v3\.\d+\.\d+$/);
+    assert.match(image('alertmanager'), /^prom\/alertmanager:v0\.\d+\.\d+$/);
+    assert.match(image('grafana'), /^grafana\/grafana:12\.\d+\.\d+$/);
+    assert.ok(compose.services.prometheus?.command?.includes('--web.enable-otlp-receiver'));
+    assert.deepEqual(compose.services.jaeger?.command, ['--config=/etc/jaeger/config.yml']);
+  });
+
+  it('sends traces to Jaeger and metrics to Prometheus over OTLP, and Jaeger stores what it receives', async () => {
+    interface Pipelines {
+      service: { extensions?: string[]; pipelines: Record<string, { receivers: string[]; exporters: string[] }> };
+      exporters: Record<string, { endpoint?: string; trace_storage?: string }>;
+      extensions?: Record<string, unknown>;
+    }
+    const collector = parse(await read('ops/otel-collector.yml')) as Pipelines;
+    const exporter = (signal: string) => {
+      const [name] = collector.service.pipelines[signal]?.exporters ?? [];
+      return collector.exporters[name ?? ''];
+    };
+    assert.equal(exporter('traces')?.endpoint, 'jaeger:4317');
+    assert.equal(exporter('metrics')?.endpoint, 'http://prometheus:9090/api/v1/otlp');
+    const jaeger = parse(await read('ops/jaeger.yml')) as Pipelines & {
+      extensions: { jaeger_storage: { backends: Record<string, unknown> }; jaeger_query: { storage: { traces: string } } };
+    };
+    assert.deepEqual(jaeger.service.pipelines.traces?.receivers, ['otlp']);
+    const storage = jaeger.exporters.jaeger_storage_exporter?.trace_storage ?? '';
+    assert.ok(storage in jaeger.extensions.jaeger_storage.backends, 'the exporter writes to a configured backend');
+    assert.equal(jaeger.extensions.jaeger_query.storage.traces, storage, 'the UI reads what the exporter writes');
   });
 
   it('provisions Prometheus with exemplar links to Jaeger, and the dashboards', async () => {

@@ -49,8 +49,13 @@ const invalid: readonly InvalidCase[] = [
   { name: 'batch above queue option', options: { batch: { maxQueueSize: 10, maxExportBatchSize: 11 } }, setting: 'batch.maxExportBatchSize', source: 'option', message: 'Raise the queue size or lower the batch size.' },
   { name: 'export timeout', env: { OTEL_EXPORTER_OTLP_TIMEOUT: '10s' }, setting: 'traces.timeoutMillis', source: 'OTEL_EXPORTER_OTLP_TIMEOUT', message: "a whole number of milliseconds of at least 1, got '10s'" },
   { name: 'traces timeout option', options: { traces: { timeoutMillis: -1 } }, setting: 'traces.timeoutMillis', source: 'option', message: 'got -1' },
-  { name: 'exporter', env: { OTEL_TRACES_EXPORTER: 'zipkin' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: "one of otlp, console, none, got 'zipkin'" },
-  { name: 'exporter list', env: { OTEL_TRACES_EXPORTER: 'otlp,console' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: 'a single exporter' },
+  { name: 'exporter', env: { OTEL_TRACES_EXPORTER: 'zipkin' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: "one of otlp, console, none, or a list of them, got 'zipkin'" },
+  { name: 'exporter list with none', env: { OTEL_TRACES_EXPORTER: 'otlp,none' }, setting: 'traces.exporter', source: 'OTEL_TRACES_EXPORTER', message: 'none only alone' },
+  { name: 'exporter option list', options: untyped({ traces: { exporter: ['otlp', 'jaeger'] } }), setting: 'traces.exporter', source: 'option', message: 'or a list of them, got ["otlp","jaeger"]' },
+  { name: 'propagator', env: { OTEL_PROPAGATORS: 'tracecontext,xray' }, setting: 'propagators', source: 'OTEL_PROPAGATORS', message: "one of tracecontext, baggage, b3, b3multi, jaeger, or a list of them, got 'tracecontext,xray'" },
+  { name: 'propagator option', options: untyped({ propagators: 'b3' }), setting: 'propagators', source: 'option', message: 'an array of tracecontext, baggage, b3, b3multi, jaeger' },
+  { name: 'span limit', env: { OTEL_SPAN_EVENT_COUNT_LIMIT: '-1' }, setting: 'spanLimits.eventCountLimit', source: 'OTEL_SPAN_EVENT_COUNT_LIMIT', message: '(0 or more)' },
+  { name: 'attribute limit', env: { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'long' }, setting: 'spanLimits.attributeValueLengthLimit', source: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', message: 'a whole number (0 or more)' },
   { name: 'protocol', env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http' }, setting: 'traces.protocol', source: 'OTEL_EXPORTER_OTLP_PROTOCOL', message: "one of http/protobuf, http/json, grpc, got 'http'" },
   { name: 'compression', env: { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'br' }, setting: 'traces.compression', source: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', message: "one of gzip, none, got 'br'" },
   { name: 'endpoint scheme', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }, setting: 'traces.endpoint', source: 'OTEL_EXPORTER_OTLP_ENDPOINT', message: "an absolute http:// or https:// URL, got 'ftp://collector'" },
@@ -154,7 +159,7 @@ void describe('resolveTelemetryConfig: defaults', () => {
     assert.match(config.serviceInstanceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(config.resourceAttributes, { 'service.name': 'unknown_service:node', 'service.instance.id': config.serviceInstanceId });
     assert.deepEqual(config.traces, {
-      exporter: 'otlp',
+      exporters: ['otlp'],
       protocol: 'http/protobuf',
       endpoint: 'http://localhost:4318/v1/traces',
       headers: {},
@@ -163,6 +168,15 @@ void describe('resolveTelemetryConfig: defaults', () => {
     });
     assert.deepEqual(config.batch, { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30_000 });
     assert.deepEqual(config.sampler, { type: 'parentbased_always_on' });
+    assert.deepEqual(config.propagators, ['tracecontext', 'baggage']);
+    assert.deepEqual(config.spanLimits, {
+      attributeValueLengthLimit: undefined,
+      attributeCountLimit: 128,
+      eventCountLimit: 128,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 128,
+    });
     assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true });
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
@@ -358,6 +372,32 @@ void describe('resolveTelemetryConfig: precedence', () => {
     assert.equal(signals('register', {}, { SIGHTLINE_HANDLE_SIGNALS: 'false' }), false);
     assert.equal(signals('register', { shutdown: { handleSignals: true } }, { SIGHTLINE_HANDLE_SIGNALS: 'false' }), true);
     assert.equal(signals('startTelemetry', { shutdown: { handleSignals: false } }, { SIGHTLINE_HANDLE_SIGNALS: 'true' }), false);
+  });
+
+  void it('trace exporters: an option or array, else the OTEL_TRACES_EXPORTER list (deduplicated), else otlp', () => {
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_TRACES_EXPORTER: 'OTLP, console,otlp' }).traces.exporters, ['otlp', 'console']);
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_TRACES_EXPORTER: 'none' }).traces.exporters, []);
+    assert.deepEqual(resolveTelemetryConfig({ traces: { exporter: 'console' } }, { OTEL_TRACES_EXPORTER: 'otlp' }).traces.exporters, ['console']);
+    assert.deepEqual(resolveTelemetryConfig({ traces: { exporter: ['console', 'otlp'] } }, {}).traces.exporters, ['console', 'otlp']);
+  });
+
+  void it('propagators: option (empty for none), else OTEL_PROPAGATORS, else tracecontext and baggage', () => {
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_PROPAGATORS: 'b3multi,Jaeger,baggage,b3multi' }).propagators, ['b3multi', 'jaeger', 'baggage']);
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_PROPAGATORS: 'none' }).propagators, []);
+    assert.deepEqual(resolveTelemetryConfig({ propagators: [] }, { OTEL_PROPAGATORS: 'b3' }).propagators, []);
+    assert.deepEqual(resolveTelemetryConfig({ propagators: ['b3'] }, {}).propagators, ['b3']);
+  });
+
+  void it('span limits: option, OTEL_SPAN_* variable, general OTEL_ATTRIBUTE_* variable, default', () => {
+    const env = { OTEL_ATTRIBUTE_COUNT_LIMIT: '64', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '1024', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256', OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: '0' };
+    assert.deepEqual(resolveTelemetryConfig({ spanLimits: { eventCountLimit: 10 } }, env).spanLimits, {
+      attributeValueLengthLimit: 256,
+      attributeCountLimit: 64,
+      eventCountLimit: 10,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 0,
+    });
   });
 
   void it('logLevel: option, OTEL_LOG_LEVEL in any letter case, else unset', () => {

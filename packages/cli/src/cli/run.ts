@@ -3,8 +3,13 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliUsageError, SightlineError } from 'sightline/errors';
 import { generateDashboards, renderDashboard } from '../dashboards/generate.ts';
+import { TRACES_BACKENDS } from '../dashboards/options.ts';
+import type { TracesBackend } from '../dashboards/options.ts';
 import { generateRules, renderRules } from '../rules/generate.ts';
 import { loadSloFile } from '../slo/load.ts';
+import type { SloFile } from '../slo/schema.ts';
+import { resolveThresholds } from '../slo/thresholds.ts';
+import type { Thresholds } from '../slo/thresholds.ts';
 import { devCommand } from './dev-command.ts';
 
 /** Where the command writes. */
@@ -19,10 +24,13 @@ export const EXIT = Object.freeze({ ok: 0, failed: 1, usage: 2 });
 /** The help text. */
 export const USAGE = `Usage:
   sightline dashboards --out DIR [--service NAME] [--datasource UID] [--traces-datasource UID]
-      Writes the Overview and Service internals Grafana dashboards (JSON) into DIR.
-      --service            the Prometheus job the dashboards open on
+                       [--traces jaeger|tempo] [--slo FILE]
+      Writes the Overview, Service internals and SLO Grafana dashboards (JSON) into DIR.
+      --service            the Prometheus job the dashboards open on (and the SLO dashboard's service)
       --datasource         UID of the Prometheus datasource (default prometheus)
-      --traces-datasource  UID of the Jaeger or Tempo datasource latency panels link to (default jaeger)
+      --traces-datasource  UID of the traces datasource latency panels link to (default jaeger)
+      --traces             what that datasource is, jaeger or tempo (default jaeger)
+      --slo                the SLO file whose thresholds (of --service) panels draw (default: the defaults)
 
   sightline rules --slo FILE --out FILE [--interval 30s] [--max-for DURATION] [--runbook-base URL]
       Writes Prometheus recording and alerting rules for the objectives in the SLO file.
@@ -82,14 +90,24 @@ async function dashboardsCommand(args: readonly string[], streams: CliStreams): 
     service: { type: 'string' },
     datasource: { type: 'string' },
     'traces-datasource': { type: 'string' },
+    traces: { type: 'string' },
+    slo: { type: 'string' },
   });
   const out = required(values, 'out');
-  await mkdir(out, { recursive: true });
-  for (const generated of generateDashboards({
+  const traces = values.traces;
+  if (traces !== undefined && !isTracesBackend(traces)) {
+    throw new CliUsageError(`Expected --traces to be one of ${TRACES_BACKENDS.join(', ')}, got ${JSON.stringify(traces)}.`);
+  }
+  const thresholds = values.slo === undefined ? undefined : thresholdsOf(await loadSloFile(values.slo), values.slo, values.service);
+  const dashboards = generateDashboards({
     ...(values.service !== undefined && { service: values.service }),
     ...(values.datasource !== undefined && { datasource: values.datasource }),
     ...(values['traces-datasource'] !== undefined && { tracesDatasource: values['traces-datasource'] }),
-  })) {
+    ...(traces !== undefined && { tracesBackend: traces }),
+    ...(thresholds !== undefined && { thresholds }),
+  });
+  await mkdir(out, { recursive: true });
+  for (const generated of dashboards) {
     const file = join(out, generated.file);
     await writeFile(file, renderDashboard(generated));
     streams.stdout.write(`wrote ${file}\n`);
@@ -117,6 +135,29 @@ async function rulesCommand(args: readonly string[], streams: CliStreams): Promi
   streams.stdout.write(`wrote ${out}\n`);
   for (const note of notes) streams.stderr.write(`sightline: note: ${note}\n`);
   return EXIT.ok;
+}
+
+function isTracesBackend(text: string): text is TracesBackend {
+  return (TRACES_BACKENDS as readonly string[]).includes(text);
+}
+
+/** The thresholds of the SLO file's service whose name or job is `service` (or of its only service). */
+function thresholdsOf(slo: SloFile, file: string, service: string | undefined): Thresholds {
+  const names = slo.services.map((s) => s.name);
+  const found =
+    service === undefined
+      ? slo.services.length === 1
+        ? slo.services[0]
+        : undefined
+      : slo.services.find((s) => s.name === service || (s.job ?? s.name) === service);
+  if (found === undefined) {
+    throw new CliUsageError(
+      service === undefined
+        ? `${file} has several services (${names.join(', ')}); pick one with --service.`
+        : `Expected --service to name a service or job of ${file} (${names.join(', ')}), got ${JSON.stringify(service)}.`,
+    );
+  }
+  return resolveThresholds(found.thresholds);
 }
 
 function devOptions(args: readonly string[]): { host: string; port: number; maxTraces: number; quiet: boolean } {

@@ -3,6 +3,7 @@ import { resolveDashboardOptions } from './options.ts';
 import type { DashboardOptions } from './options.ts';
 import { overviewDashboard } from './overview.ts';
 import { serviceInternalsDashboard } from './service-internals.ts';
+import { sloDashboard } from './slo.ts';
 
 /** One generated dashboard: its file name and the Grafana dashboard model. */
 export interface GeneratedDashboard {
@@ -11,12 +12,13 @@ export interface GeneratedDashboard {
   readonly dashboard: dashboard.Dashboard;
 }
 
-/** Builds the *Overview* and *Service internals* dashboards for `options`. */
+/** Builds the *Overview*, *Service internals* and *SLO* dashboards for `options`. */
 export function generateDashboards(options: DashboardOptions = {}): readonly GeneratedDashboard[] {
   const resolved = resolveDashboardOptions(options);
   return [
     { file: 'overview.json', dashboard: numberPanels(overviewDashboard(resolved).build()) },
     { file: 'service-internals.json', dashboard: numberPanels(serviceInternalsDashboard(resolved).build()) },
+    { file: 'slo.json', dashboard: numberPanels(sloDashboard(resolved).build()) },
   ];
 }
 

@@ -1,9 +1,12 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
 import { catalogue, runtimeMetrics } from 'sightline/metrics';
+import type { Thresholds } from '../slo/thresholds.ts';
 import { maxBy, quantile, rate, sumBy } from '../promql/functions.ts';
 import { matching, observations, series, total } from '../promql/selector.ts';
 import type { ResolvedDashboardOptions } from './options.ts';
-import { row, timeSeriesPanel, tracesLink } from './panels.ts';
+import { redAbove, row, timeSeriesPanel } from './panels.ts';
+import { tracesLink } from './traces.ts';
 import type { TimeSeriesSpec } from './panels.ts';
 import { RATE_WINDOW, scope, variables } from './variables.ts';
 
@@ -16,11 +19,11 @@ const w = RATE_WINDOW;
  * pipeline's own health.
  */
 export function serviceInternalsDashboard(options: ResolvedDashboardOptions): dashboard.DashboardBuilder {
-  const exemplars = { tracesLink: tracesLink(options.tracesDatasource) };
+  const exemplars = { tracesLink: tracesLink(options) };
   const sections: readonly (readonly [string, readonly TimeSeriesSpec[]])[] = [
-    ['Events', eventPanels(exemplars)],
+    ['Events', eventPanels(exemplars, options.thresholds)],
     ['Caches', cachePanels()],
-    ['Database and outgoing HTTP', dependencyPanels(exemplars)],
+    ['Database and outgoing HTTP', dependencyPanels(exemplars, options.thresholds)],
     ['Spans and errors', spanPanels()],
     ['Runtime', runtimePanels()],
     ['Telemetry health', telemetryPanels()],
@@ -43,7 +46,10 @@ export function serviceInternalsDashboard(options: ResolvedDashboardOptions): da
 
 type Exemplars = NonNullable<TimeSeriesSpec['exemplars']>;
 
-function eventPanels(exemplars: Exemplars): TimeSeriesSpec[] {
+/** Per second, of things that have no Grafana unit of their own. */
+const perSecond = (things: string) => `suffix: ${things}/s`;
+
+function eventPanels(exemplars: Exemplars, t: Thresholds): TimeSeriesSpec[] {
   const consumer = ['messaging_destination_name', 'messaging_consumer_group_name'] as const;
   const legend = '{{messaging_destination_name}} / {{messaging_consumer_group_name}}';
   return [
@@ -56,21 +62,23 @@ function eventPanels(exemplars: Exemplars): TimeSeriesSpec[] {
     },
     {
       title: 'Event lag (p95)',
-      description: 'p95 of the time from publishing to a handler starting, per consumer group.',
+      description: 'p95 of the time from publishing to a handler starting, per consumer group. The dashed line is the alert threshold.',
       unit: 's',
+      thresholds: redAbove(t.eventLagP95Seconds),
       queries: [{ expr: quantile(0.95, c.eventLag, { by: consumer, matchers: scope, window: w }), legend }],
       exemplars,
     },
     {
       title: 'Backlog',
-      description: 'Events waiting per consumer group (the largest value any instance reports: a broker backlog is seen by all).',
+      description: 'Events waiting per consumer group (the largest value any instance reports: a broker backlog is seen by all). The dashed line is the alert threshold.',
       unit: 'short',
+      thresholds: redAbove(t.eventBacklog),
       queries: [{ expr: maxBy(c.eventBacklog, consumer, series(c.eventBacklog, scope)), legend }],
     },
     {
       title: 'Retries, dead letters and rejections',
       description: 'Deliveries that will be retried or were dead-lettered, and events the bus refused, per second.',
-      unit: 'short',
+      unit: units.EventsPerSecond,
       queries: [
         {
           expr: sumBy(c.messagingConsumedMessages, [...consumer, 'outcome'], rate(series(c.messagingConsumedMessages, { ...scope, outcome: matching('retry|dead_letter') }), w)),
@@ -96,7 +104,7 @@ function cachePanels(): TimeSeriesSpec[] {
     {
       title: 'Cache evictions',
       description: 'Entries removed per second, by reason.',
-      unit: 'short',
+      unit: perSecond('evictions'),
       queries: [
         {
           expr: sumBy(c.cacheEvictions, ['cache', 'reason'], rate(series(c.cacheEvictions, scope), w)),
@@ -118,14 +126,15 @@ function cachePanels(): TimeSeriesSpec[] {
   ];
 }
 
-function dependencyPanels(exemplars: Exemplars): TimeSeriesSpec[] {
+function dependencyPanels(exemplars: Exemplars, t: Thresholds): TimeSeriesSpec[] {
   const pool = c.dbClientConnectionCount;
   const pending = c.dbClientConnectionPendingRequests;
   return [
     {
       title: 'Database query duration (p95)',
-      description: 'p95 of database operations, by operation and collection.',
+      description: 'p95 of database operations, by operation and collection. The dashed line is the slow-query alert threshold.',
       unit: 's',
+      thresholds: redAbove(t.queryP95Seconds),
       queries: [
         {
           expr: quantile(0.95, c.dbClientOperationDuration, { by: ['db_operation_name', 'db_collection_name'], matchers: scope, window: w }),
@@ -180,7 +189,7 @@ function spanPanels(): TimeSeriesSpec[] {
     {
       title: 'Spans by module',
       description: 'Finished spans per second, by module and status.',
-      unit: 'short',
+      unit: perSecond('spans'),
       queries: [
         {
           expr: sumBy(c.spanDuration, ['module', 'status_code'], rate(observations(c.spanDuration, scope), w)),
@@ -191,7 +200,7 @@ function spanPanels(): TimeSeriesSpec[] {
     {
       title: 'Errors by module',
       description: 'Errors recorded on spans per second, by module and error type.',
-      unit: 'short',
+      unit: perSecond('errors'),
       queries: [
         {
           expr: sumBy(c.errors, ['module', 'error_type'], rate(series(c.errors, scope), w)),
@@ -240,12 +249,19 @@ function telemetryPanels(): TimeSeriesSpec[] {
     {
       title: 'Spans exported, dropped and failed',
       description: 'Spans handled by the batch processor per second, by outcome. Anything but `exported` is lost telemetry.',
-      unit: 'short',
+      unit: perSecond('spans'),
       queries: [
         {
           expr: sumBy(c.telemetrySpans, ['outcome'], rate(series(c.telemetrySpans, scope), w)),
           legend: '{{outcome}}',
         },
+      ],
+    },
+    {
+      title: 'Span queue',
+      description: 'Spans waiting in the batch processor queue, summed over instances; a queue near its limit drops spans next.',
+      unit: 'short',
+      queries: [
         {
           expr: sumBy(c.telemetrySpanQueueSize, [], series(c.telemetrySpanQueueSize, scope)),
           legend: 'queued',
@@ -255,7 +271,7 @@ function telemetryPanels(): TimeSeriesSpec[] {
     {
       title: 'Metric overflow and collector errors',
       description: 'Observations folded into overflow series and scrape-time collectors that failed, per second.',
-      unit: 'short',
+      unit: units.CountsPerSecond,
       queries: [
         {
           expr: sumBy(c.metricsSeriesOverflow, ['metric'], rate(series(c.metricsSeriesOverflow, scope), w)),

@@ -64,8 +64,12 @@ export function total<L extends string>(definition: HistogramDefinition<L>, matc
   return withMatchers(`${definition.name}_sum`, matchers);
 }
 
-/** `name{...}` of a series Prometheus creates itself, such as {@link TARGET_UP}. */
-export function targetSeries(name: string, matchers: Matchers<never> = {}): string {
+/**
+ * `name{...}` of a series outside the catalogue: one Prometheus creates
+ * itself ({@link TARGET_UP}, `target_info`, `ALERTS`) or a recording rule's.
+ * `L` names the labels it may be matched on besides `job` and `instance`.
+ */
+export function targetSeries<L extends string = never>(name: string, matchers: Matchers<L> = {}): string {
   return withMatchers(name, matchers);
 }
 

@@ -18,6 +18,15 @@ import type { RecordingRule, Severity } from './model.ts';
 /** The name of the recorded SLI error ratio; `window` is appended: `sightline:slo_errors:ratio_rate5m`. */
 export const SLO_ERROR_RATIO = 'sightline:slo_errors:ratio_rate';
 
+/** The objective as a ratio (`0.999` for 99.9%), a constant per service and objective. */
+export const SLO_OBJECTIVE = 'sightline:slo_objective:ratio';
+
+/** The SLI over the objective's window: the share of good requests (`1 - ` the error ratio over the window). */
+export const SLO_SLI = 'sightline:slo_sli:ratio';
+
+/** The share of the error budget left over the objective's window: 1 untouched, 0 spent, below 0 overspent. */
+export const SLO_ERROR_BUDGET_REMAINING = 'sightline:slo_error_budget_remaining:ratio';
+
 /** One burn-rate condition: burning `factor` times the budget over both windows. */
 interface BurnWindow {
   readonly factor: number;
@@ -47,28 +56,38 @@ const BURN_ALERTS: readonly { readonly suffix: string; readonly severity: Severi
   },
 ];
 
-/** Every window any burn condition reads, recorded once each. */
-const RECORDED_WINDOWS = [...new Set(BURN_ALERTS.flatMap((a) => a.windows.flatMap((w) => [w.short, w.long])))].sort(
+/** Every window any burn condition reads, recorded once each, shortest first. */
+export const BURN_RATE_WINDOWS: readonly string[] = [...new Set(BURN_ALERTS.flatMap((a) => a.windows.flatMap((w) => [w.short, w.long])))].sort(
   (a, b) => durationSeconds(a) - durationSeconds(b),
 );
 
 type Objective = 'availability' | 'latency';
 
-/** The recording rules of one service: its SLI error ratio per objective and window. */
+/**
+ * The recording rules of one service, per objective: the error ratio over
+ * every burn-rate window and over the objective's own window (30d by
+ * default), the objective, the SLI and the error budget left over that
+ * window. Rules of a group run in order, so the last two read the
+ * window's ratio recorded just before them.
+ */
 export function sloRecordingRules(service: ServiceObjectives): RecordingRule[] {
-  return objectivesOf(service).flatMap(([objective]) =>
-    RECORDED_WINDOWS.map((window) => ({
-      record: `${SLO_ERROR_RATIO}${window}`,
-      expr: errorRatio(service, objective, window),
-      labels: { service: service.name, slo: objective },
-    })),
-  );
+  return objectivesOf(service).flatMap(([objective, target, window]) => {
+    const labels = { service: service.name, slo: objective };
+    const windows = BURN_RATE_WINDOWS.includes(window) ? BURN_RATE_WINDOWS : [...BURN_RATE_WINDOWS, window];
+    const overWindow = `${SLO_ERROR_RATIO}${window}{service="${service.name}", slo="${objective}"}`;
+    return [
+      ...windows.map((w) => ({ record: `${SLO_ERROR_RATIO}${w}`, expr: errorRatio(service, objective, w), labels })),
+      { record: SLO_OBJECTIVE, expr: `vector(${objectiveRatio(target)})`, labels },
+      { record: SLO_SLI, expr: `1 - ${overWindow}`, labels },
+      { record: SLO_ERROR_BUDGET_REMAINING, expr: `1 - ${overWindow} / ${errorBudget(target)}`, labels },
+    ];
+  });
 }
 
 /** The burn-rate alerts of one service: a fast (page) and a slow (ticket) alert per objective. */
 export function sloAlerts(service: ServiceObjectives): AlertSpec[] {
   return objectivesOf(service).flatMap(([objective, target, window]) => {
-    const budget = Number((1 - target / 100).toPrecision(12));
+    const budget = errorBudget(target);
     const name = objective === 'availability' ? 'Availability' : 'Latency';
     const recorded = (w: string) => `${SLO_ERROR_RATIO}${w}{service="${service.name}", slo="${objective}"}`;
     return BURN_ALERTS.map((burn) => ({
@@ -89,6 +108,16 @@ export function sloAlerts(service: ServiceObjectives): AlertSpec[] {
         `{{ $value | humanizePercentage }}, more than ${burn.windows.map((w) => `${w.factor}x the ${percent(budget)} budget over ${w.long} and ${w.short}`).join(', or ')}.`,
     }));
   });
+}
+
+/** The objective as a ratio: 99.9 → 0.999. */
+function objectiveRatio(target: number): number {
+  return Number((target / 100).toPrecision(12));
+}
+
+/** The share of requests allowed to be bad: 99.9 → 0.001. */
+function errorBudget(target: number): number {
+  return Number((1 - target / 100).toPrecision(12));
 }
 
 function objectivesOf(service: ServiceObjectives): (readonly [Objective, number, string])[] {

@@ -7,7 +7,7 @@ import { context, diag, isSpanContextValid, propagation } from '@opentelemetry/a
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { DuplicateSubscriptionError, EventBusClosedError, EventTooLargeError, InvalidEventOptionError } from '../errors.ts';
 import type { EventRejectionReason } from '../errors.ts';
-import { createMetricsRegistry } from '../metrics/registry.ts';
+import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 import { withEventSpan } from '../tracing/event-span.ts';
 import { errorType } from '../tracing/record-error.ts';
@@ -16,7 +16,6 @@ import type { EventHandler, TraceLinkMode } from './dispatcher.ts';
 import { CLOUDEVENTS_JSON_CONTENT_TYPE, createEnvelope, encodeEnvelope } from './envelope.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { createEventMetrics } from './event-metrics.ts';
-import type { TenantLabeler } from './event-metrics.ts';
 import { memoryTransport } from './memory-transport.ts';
 import { createBackoff } from './retry-policy.ts';
 import type { RetryOptions } from './retry-policy.ts';
@@ -31,10 +30,12 @@ export interface EventBusOptions {
   readonly source: string;
   /** Where events go. Default: a new `memoryTransport()`. The bus closes it on `close()`. */
   readonly transport?: EventTransport;
-  /** Registry for the bus metrics. Default: a private registry (metrics recorded but not served). */
-  readonly registry?: MetricsRegistry;
-  /** Tenant-label policy for `tenant_id` on messaging metrics. Default: always `''`. */
-  readonly tenantLabels?: TenantLabeler;
+  /**
+   * Registry for the bus metrics; its tenant-label policy decides `tenant_id`
+   * on messaging metrics. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
+   */
+  readonly registry?: MetricsRegistry | undefined;
   /** Default relation of process spans to publish spans; see {@link TraceLinkMode}. Default `child`. */
   readonly traceLinkMode?: TraceLinkMode;
 }
@@ -146,7 +147,7 @@ function rejectionReason(error: unknown): EventRejectionReason | undefined {
 export function createEventBus<Events extends Record<string, unknown>>(options: EventBusOptions): EventBus<Events> {
   const source = nonEmpty('source', options.source);
   const transport = options.transport ?? memoryTransport();
-  const metrics = createEventMetrics(options.registry ?? createMetricsRegistry(), options.tenantLabels);
+  const metrics = createEventMetrics(options.registry ?? defaultMetricsRegistry());
   const defaultLinkMode = traceLinkModeOf(options.traceLinkMode ?? 'child');
   const subscriptions = new Map<string, Subscription>();
   const publishing = new Set<Promise<unknown>>();

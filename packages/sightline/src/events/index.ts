@@ -27,7 +27,6 @@ export type {
   TransportSubscription,
 } from './transport.ts';
 export type { RetryOptions } from './retry-policy.ts';
-export type { TenantLabeler } from './event-metrics.ts';
 export { idempotent, memoryIdempotencyStore, redisIdempotencyStore } from './idempotency.ts';
 export type {
   ClaimResult,

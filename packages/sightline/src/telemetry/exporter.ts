@@ -1,6 +1,6 @@
 /**
  * The span exporter for the resolved `traces` settings: OTLP over gRPC,
- * HTTP/protobuf or HTTP/JSON, the console, or none. Each OTLP exporter is
+ * HTTP/protobuf or HTTP/JSON, the console, both, or none. Each OTLP exporter is
  * imported only when chosen (the gRPC one brings `@grpc/grpc-js`) and after
  * the instrumentations are enabled, so its own `http` import cannot get ahead
  * of them. Endpoint, headers, timeout and compression come from the
@@ -14,16 +14,11 @@ import type { ResolvedTelemetryConfig } from './config/types.ts';
 
 type TracesConfig = ResolvedTelemetryConfig['traces'];
 
-/** The exporter for `traces`, or `undefined` when `traces.exporter` is `none`. */
-export async function createSpanExporter(traces: TracesConfig): Promise<SpanExporter | undefined> {
-  switch (traces.exporter) {
-    case 'none':
-      return undefined;
-    case 'console':
-      return new ConsoleSpanExporter();
-    case 'otlp':
-      return createOtlpExporter(traces);
-  }
+/** One exporter per entry of `traces.exporters`, in order; none when the list is empty. */
+export async function createSpanExporters(traces: TracesConfig): Promise<SpanExporter[]> {
+  const exporters: SpanExporter[] = [];
+  for (const exporter of traces.exporters) exporters.push(exporter === 'console' ? new ConsoleSpanExporter() : await createOtlpExporter(traces));
+  return exporters;
 }
 
 async function createOtlpExporter(traces: TracesConfig): Promise<SpanExporter> {

@@ -3,22 +3,21 @@
  * (resource, sampler, tenant span processor, the pg span processor when the pg
  * instrumentation is on, span metrics, batch span processor, exporter),
  * registers it globally (tracer provider, AsyncLocalStorage context manager,
- * W3C trace-context plus allow-listed baggage propagation), enables the
+ * the configured propagators, baggage allow-listed), enables the
  * curated instrumentations and ties shutdown to the process. This module and
  * its neighbours are the only place in Sightline that touches the
  * OpenTelemetry SDK.
  */
 import { context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createBaggagePropagator } from './propagation/baggage-propagator.ts';
+import type { SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { createPropagator } from './propagation/create-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
-import { createMetricsRegistry } from '../metrics/registry.ts';
+import { configureDefaultMetricsRegistry } from '../metrics/default-registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { MetricsServerStartError, TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
@@ -28,7 +27,7 @@ import type { ResolvedTelemetryConfig, TelemetryOptions } from './config/types.t
 import { enableDiagLogging } from './diag-logging.ts';
 import { runningTelemetryRecord, setRunningTelemetryRecord } from './current-telemetry.ts';
 import type { TelemetryOrigin } from './current-telemetry.ts';
-import { createSpanExporter } from './exporter.ts';
+import { createSpanExporters } from './exporter.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { installProcessHooks } from './process-hooks.ts';
 import { isMetricsScrape } from './scrape-filter.ts';
@@ -100,9 +99,9 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
   };
   let metricsServer: MetricsServer | undefined;
   try {
-    const exporter = await createSpanExporter(config.traces);
+    const exporters = await createSpanExporters(config.traces);
     const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
-    const metrics = createMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
+    const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
     if (config.metrics.exporter === 'prometheus') {
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
@@ -121,12 +120,14 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       spanProcessors.push(new PgSpanProcessor());
     }
     spanProcessors.push(new SpanMetricsProcessor(metrics));
-    if (exporter !== undefined) {
-      spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, selfObsMeterProvider: spanStats }));
-    }
+    // One batch processor per exporter, as the OpenTelemetry SDKs do; the first one's counts are `stats()`.
+    exporters.forEach((exporter, index) => {
+      spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, ...(index === 0 ? { selfObsMeterProvider: spanStats } : {}) }));
+    });
     const provider = new TracerProvider({
       resource: buildResource(config),
       sampler: createSampler(config.sampler),
+      spanLimits: spanLimits(config.spanLimits),
       spanProcessors,
     });
     if (!registerGlobals(provider, config)) {
@@ -142,6 +143,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       metrics,
       metricsUrl: metricsServer?.url,
       unregister: () => {
+        stopTelemetryMetrics();
         void metricsServer?.close();
         hooks.remove();
         unloadInstrumentations();
@@ -149,7 +151,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
         release();
       },
     });
-    registerTelemetryMetrics(metrics, telemetry);
+    const stopTelemetryMetrics = registerTelemetryMetrics(metrics, telemetry);
     const hooks = installProcessHooks(telemetry, config.shutdown.handleSignals);
     diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
     return telemetry;
@@ -171,9 +173,7 @@ function registerGlobals(provider: TracerProvider, config: ResolvedTelemetryConf
     trace.disable();
     return false;
   }
-  const propagator = new CompositePropagator({
-    propagators: [new W3CTraceContextPropagator(), createBaggagePropagator({ allowedKeys: config.context.baggageKeys })],
-  });
+  const propagator = createPropagator(config.propagators, { allowedKeys: config.context.baggageKeys });
   if (!propagation.setGlobalPropagator(propagator)) {
     trace.disable();
     context.disable();
@@ -189,6 +189,12 @@ function unregisterGlobals(): void {
 }
 
 function describeExport(config: ResolvedTelemetryConfig): Record<string, unknown> {
-  const { exporter, protocol, endpoint } = config.traces;
-  return exporter === 'otlp' ? { exporter, protocol, endpoint } : { exporter };
+  const { exporters, protocol, endpoint } = config.traces;
+  return exporters.includes('otlp') ? { exporters, protocol, endpoint } : { exporters };
+}
+
+/** The SDK's span limits: an unset value length means no limit. */
+function spanLimits(limits: ResolvedTelemetryConfig['spanLimits']): SpanLimits {
+  const { attributeValueLengthLimit, ...counts } = limits;
+  return { ...counts, attributeValueLengthLimit: attributeValueLengthLimit ?? Infinity };
 }

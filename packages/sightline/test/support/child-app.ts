@@ -2,7 +2,8 @@
  * Runs a fixture app (test/fixtures/) in a child Node process that loads
  * Sightline from source, with exactly the environment given (the tests pass
  * only OTEL_* variables). The fixture reports on stdout with one JSON object
- * per line; `nextMessage` waits for the next one. The child is killed on
+ * per line; `nextMessage` waits for the next one. Other stdout lines (a
+ * console exporter's output) are kept apart, in `stdout()`. The child is killed on
  * dispose if it is still running.
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,8 @@ export interface ChildApp extends AsyncDisposable {
   readonly process: ChildProcess;
   /** Everything written to stderr so far. */
   stderr(): string;
+  /** The stdout lines so far that were not JSON messages. */
+  stdout(): string;
   /** The next JSON line written to stdout (bounded wait, default 30 s). */
   nextMessage<T = Record<string, unknown>>(timeoutMillis?: number): Promise<T>;
   /** Resolves when the process has exited and its output is fully read (bounded wait, default 30 s). */
@@ -44,6 +47,7 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
   );
   let stdout = '';
   let stderr = '';
+  let otherStdout = '';
   const messages: unknown[] = [];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
@@ -51,7 +55,8 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
     while (newline >= 0) {
       const line = stdout.slice(0, newline).trim();
       stdout = stdout.slice(newline + 1);
-      if (line !== '') messages.push(JSON.parse(line));
+      if (line.startsWith('{') && line.endsWith('}')) messages.push(JSON.parse(line));
+      else otherStdout += `${line}\n`;
       newline = stdout.indexOf('\n');
     }
   });
@@ -80,6 +85,7 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
   return {
     process: child,
     stderr: () => stderr,
+    stdout: () => otherStdout,
     nextMessage: <T>(timeoutMillis = 30_000) =>
       until('a message', timeoutMillis, () => {
         if (messages.length > 0) return messages.shift() as T;

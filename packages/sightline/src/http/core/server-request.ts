@@ -14,6 +14,7 @@ import type { Context, Span } from '@opentelemetry/api';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
+import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
@@ -60,13 +61,10 @@ export interface HttpServerInstrumentation<Req> {
 export function createHttpServerInstrumentation<Req>(
   config: ResolvedHttpServerConfig<Req>,
 ): HttpServerInstrumentation<Req> {
-  const duration = config.registry.histogram(catalogue.httpServerRequestDuration);
-  const active = config.registry.gauge(catalogue.httpServerActiveRequests);
-  const tenants = new RequestTenantResolver(
-    config.tenant,
-    config.user,
-    config.registry.counter(catalogue.httpServerInvalidIds),
-  );
+  const registry = config.registry ?? defaultMetricsRegistry();
+  const duration = registry.histogram(catalogue.httpServerRequestDuration);
+  const active = registry.gauge(catalogue.httpServerActiveRequests);
+  const tenants = new RequestTenantResolver(config.tenant, config.user, registry.counter(catalogue.httpServerInvalidIds));
   const ignored = (path: string): boolean =>
     config.ignorePaths.some((pattern) => (typeof pattern === 'string' ? pattern === path : pattern.test(path)));
 
@@ -108,7 +106,7 @@ export function createHttpServerInstrumentation<Req>(
                 http_request_method: method,
                 http_route: route,
                 http_response_status_code: outcome.statusCode ?? '',
-                tenant_id: config.registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
+                tenant_id: registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
               },
               (performance.now() - started) / 1000,
               requestContext,

@@ -28,7 +28,7 @@ export type HonoOptions = HttpServerOptions<Context>;
  *
  * @throws {InvalidHttpOptionsError} when an option is unusable.
  */
-export function sightlineHono(options: HonoOptions): MiddlewareHandler {
+export function sightlineHono(options: HonoOptions = {}): MiddlewareHandler {
   const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
   return async (c, next) => {
     const scope = instrumentation.start(honoRequestInput(c));

@@ -2,12 +2,12 @@
  * Trace export (`OTEL_TRACES_EXPORTER`, `OTEL_EXPORTER_OTLP_*`) and the batch
  * span processor (`OTEL_BSP_*`).
  */
-import type { Env } from './env.ts';
+import type { Candidate, Env } from './env.ts';
 import { firstSet, readEnv, resolveValue } from './env.ts';
 import type { KeyValueListRule } from './key-value-list.ts';
 import { checkKeyValueObject, parseKeyValueList } from './key-value-list.ts';
 import type { OtlpCompression, OtlpProtocol, ResolvedTelemetryConfig, TelemetryOptions, TracesExporter } from './types.ts';
-import { asEnum, asHttpUrl, asInteger, asMillis, optionGroup, reject } from './validate.ts';
+import { asEnum, asEnumList, asHttpUrl, asInteger, asMillis, optionGroup, reject } from './validate.ts';
 
 const EXPORTERS: readonly TracesExporter[] = ['otlp', 'console', 'none'];
 const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
@@ -27,19 +27,14 @@ const HEADER_LIST: KeyValueListRule = {
 /** Resolves `config.traces`. */
 export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['traces'] {
   const traces = optionGroup(options.traces, 'traces');
-  const exporter = resolveValue(firstSet('traces.exporter', traces['exporter'], env, ['OTEL_TRACES_EXPORTER']), (c) => {
-    if (c.source !== 'option' && String(c.value).includes(',')) {
-      return reject(c, `a single exporter, one of ${EXPORTERS.join(', ')}`, 'Sightline exports traces to one destination; fan out with an OpenTelemetry Collector.');
-    }
-    return asEnum(c, EXPORTERS);
-  }, 'otlp');
+  const exporters = resolveValue(firstSet('traces.exporter', traces['exporter'], env, ['OTEL_TRACES_EXPORTER']), asExporters, ['otlp' as const]);
   const protocol = resolveValue(
     firstSet('traces.protocol', traces['protocol'], env, ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']),
     (c) => asEnum(c, PROTOCOLS),
     'http/protobuf',
   );
   return {
-    exporter,
+    exporters,
     protocol,
     endpoint: resolveEndpoint(traces['endpoint'], protocol, env),
     headers: resolveHeaders(traces['headers'], env),
@@ -54,6 +49,18 @@ export function resolveTraces(options: TelemetryOptions, env: Env): ResolvedTele
       'none',
     ),
   };
+}
+
+/**
+ * One exporter or a list (an array option, or a comma-separated variable):
+ * each once, in the order given; `none` only alone.
+ */
+function asExporters(candidate: Candidate): Exclude<TracesExporter, 'none'>[] {
+  const exporters = asEnumList(candidate, EXPORTERS);
+  if (exporters.includes('none')) {
+    return exporters.length === 1 ? [] : reject(candidate, `${EXPORTERS.join(', ')} or a list of them; none only alone`);
+  }
+  return exporters.filter((exporter) => exporter !== 'none');
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Env } from './env.ts';
 import { firstSet, resolveValue } from './env.ts';
 import { resolveInstrumentations } from './resolve-instrumentations.ts';
 import { resolveMetrics } from './resolve-metrics.ts';
+import { resolvePropagators, resolveSpanLimits } from './resolve-propagation.ts';
 import { resolveResource } from './resolve-resource.ts';
 import { resolveSampler } from './resolve-sampler.ts';
 import { resolveBatch, resolveTraces } from './resolve-traces.ts';
@@ -51,6 +52,8 @@ export function resolveTelemetryConfigFor(entry: TelemetryEntry, options: Teleme
     traces: resolveTraces(options, env),
     batch: resolveBatch(options, env),
     sampler: resolveSampler(options, env),
+    propagators: resolvePropagators(options, env),
+    spanLimits: resolveSpanLimits(options, env),
     instrumentations: resolveInstrumentations(options, env),
     context: resolveContext(options),
     shutdown: resolveShutdown(options, env, entry),

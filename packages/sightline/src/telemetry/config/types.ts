@@ -14,6 +14,13 @@ import type { TenantLabelPolicy } from '../../metrics/tenant-label-policy.ts';
 export type TracesExporter = 'otlp' | 'console' | 'none';
 
 /**
+ * A context propagation format, as `OTEL_PROPAGATORS` names it: W3C
+ * `tracecontext` and `baggage`, Zipkin's `b3` (one header) and `b3multi`
+ * (`X-B3-*` headers), and `jaeger` (`uber-trace-id`, `uberctx-*`).
+ */
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger';
+
+/**
  * The OTLP wire protocol. `http/protobuf` is the default the OpenTelemetry
  * specification names for SDKs; `grpc` and `http/json` are opt-in.
  */
@@ -138,6 +145,15 @@ export interface TelemetryOptions {
   readonly sampler?: SamplerOptions | undefined;
   /** Turn single instrumentations on or off. Env: `OTEL_NODE_ENABLED_INSTRUMENTATIONS`, `OTEL_NODE_DISABLED_INSTRUMENTATIONS`. Default: all on. */
   readonly instrumentations?: InstrumentationOptions | undefined;
+  /**
+   * The formats trace context and baggage travel in, injected in this order
+   * and extracted from all (the later wins); `[]` propagates nothing. Baggage
+   * of every format passes the `context.baggageKeys` allow-list. Env:
+   * `OTEL_PROPAGATORS` (`none` for nothing). Default: `['tracecontext', 'baggage']`.
+   */
+  readonly propagators?: readonly PropagatorName[] | undefined;
+  /** Limits on what one span keeps; see {@link SpanLimitOptions}. */
+  readonly spanLimits?: SpanLimitOptions | undefined;
   /** Tenant and user context. */
   readonly context?: ContextOptions | undefined;
   /** Shutdown behaviour. */
@@ -155,8 +171,11 @@ export interface TelemetryOptions {
 
 /** Trace export options; each overrides its `OTEL_EXPORTER_OTLP_*` variable. */
 export interface TracesOptions {
-  /** Env: `OTEL_TRACES_EXPORTER`. Default: `otlp`. */
-  readonly exporter?: TracesExporter | undefined;
+  /**
+   * One exporter, or several that each get every span (`['otlp', 'console']`).
+   * Env: `OTEL_TRACES_EXPORTER`, a comma-separated list. Default: `otlp`.
+   */
+  readonly exporter?: TracesExporter | readonly TracesExporter[] | undefined;
   /** Env: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Default: `http/protobuf`. */
   readonly protocol?: OtlpProtocol | undefined;
   /** The full URL the exporter sends to, used as is. Env: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_ENDPOINT`. */
@@ -179,6 +198,26 @@ export interface BatchOptions {
   readonly scheduledDelayMillis?: number | undefined;
   /** Time an export may take before it is cancelled. Env: `OTEL_BSP_EXPORT_TIMEOUT`. Default: 30000. */
   readonly exportTimeoutMillis?: number | undefined;
+}
+
+/**
+ * What one span keeps; attributes, events and links beyond a count are
+ * dropped and longer string values are cut. Each overrides its `OTEL_SPAN_*`
+ * variable, which overrides the general `OTEL_ATTRIBUTE_*` one.
+ */
+export interface SpanLimitOptions {
+  /** Longest string attribute value kept. Env: `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. Default: no limit. */
+  readonly attributeValueLengthLimit?: number | undefined;
+  /** Attributes per span. Env: `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`. Default: 128. */
+  readonly attributeCountLimit?: number | undefined;
+  /** Events per span. Env: `OTEL_SPAN_EVENT_COUNT_LIMIT`. Default: 128. */
+  readonly eventCountLimit?: number | undefined;
+  /** Links per span. Env: `OTEL_SPAN_LINK_COUNT_LIMIT`. Default: 128. */
+  readonly linkCountLimit?: number | undefined;
+  /** Attributes per span event. Env: `OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT`. Default: 128. */
+  readonly attributePerEventCountLimit?: number | undefined;
+  /** Attributes per span link. Env: `OTEL_LINK_ATTRIBUTE_COUNT_LIMIT`. Default: 128. */
+  readonly attributePerLinkCountLimit?: number | undefined;
 }
 
 /** Per-instrumentation switches; each overrides the `OTEL_NODE_*_INSTRUMENTATIONS` lists. */
@@ -258,7 +297,8 @@ export interface ResolvedTelemetryConfig {
    */
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly traces: {
-    readonly exporter: TracesExporter;
+    /** Every exporter that gets the spans, each once, in the order given; empty for `none`. */
+    readonly exporters: readonly Exclude<TracesExporter, 'none'>[];
     readonly protocol: OtlpProtocol;
     /** The final URL the exporter uses (for HTTP protocols it ends in the signal path, e.g. `/v1/traces`). */
     readonly endpoint: string;
@@ -274,6 +314,17 @@ export interface ResolvedTelemetryConfig {
     readonly exportTimeoutMillis: number;
   };
   readonly sampler: SamplerConfig;
+  /** The propagation formats, in injection order; empty when nothing is propagated. */
+  readonly propagators: readonly PropagatorName[];
+  /** Span limits; `attributeValueLengthLimit` is undefined when values are not cut. */
+  readonly spanLimits: {
+    readonly attributeValueLengthLimit: number | undefined;
+    readonly attributeCountLimit: number;
+    readonly eventCountLimit: number;
+    readonly linkCountLimit: number;
+    readonly attributePerEventCountLimit: number;
+    readonly attributePerLinkCountLimit: number;
+  };
   readonly instrumentations: { readonly [K in InstrumentationName]: boolean };
   readonly context: {
     readonly hashUserIds: boolean;

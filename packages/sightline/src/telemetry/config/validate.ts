@@ -74,6 +74,25 @@ export function asEnum<const T extends string>(candidate: Candidate, allowed: re
   return reject(candidate, `one of ${allowed.join(', ')}`, hint);
 }
 
+/**
+ * One or more of `allowed`: an option holding one value or an array of them,
+ * or comma-separated environment text (any letter case). Duplicates are
+ * dropped and the order kept; an empty list is rejected.
+ */
+export function asEnumList<const T extends string>(candidate: Candidate, allowed: readonly T[]): T[] {
+  const text = fromEnv(candidate);
+  const entries: readonly unknown[] =
+    text !== undefined ? text.split(',').map((entry) => entry.trim().toLowerCase()) : Array.isArray(candidate.value) ? candidate.value : [candidate.value];
+  const list: T[] = [];
+  for (const entry of entries) {
+    const match = allowed.find((name) => name === entry);
+    if (match === undefined) return reject(candidate, `one of ${allowed.join(', ')}, or a list of them`);
+    if (!list.includes(match)) list.push(match);
+  }
+  if (list.length === 0) return reject(candidate, `one of ${allowed.join(', ')}, or a list of them`);
+  return list;
+}
+
 /** A string that is not blank. */
 export function asNonEmptyString(candidate: Candidate): string {
   const { value } = candidate;

@@ -5,7 +5,7 @@
  * `baggage` headers and written to outgoing ones; everything else stays in
  * the process (outgoing) or is ignored (incoming).
  */
-import { propagation } from '@opentelemetry/api';
+import { propagation, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
@@ -25,29 +25,43 @@ const ID_KEYS: ReadonlySet<string> = new Set([TENANT_ID_KEY, USER_ID_KEY]);
 
 /**
  * Creates a propagator that behaves like `W3CBaggagePropagator` for the
- * allowed keys only. On extract it also drops a `tenant.id` or `user.id`
- * whose value is not a valid id (see `withTenant`), logging the reason to
- * `diag` (a few lines a minute at most), so a malformed header never reaches spans. Extract replaces the
- * context's baggage with the allowed incoming entries, as the W3C
- * propagator does; a header with no allowed entry leaves the context as is.
+ * allowed keys only (see {@link restrictBaggage}).
  */
 export function createBaggagePropagator(options: BaggagePropagatorOptions = {}): TextMapPropagator {
+  return restrictBaggage(new W3CBaggagePropagator(), options);
+}
+
+/**
+ * Wraps a propagator that carries baggage (W3C `baggage`, Jaeger's
+ * `uberctx-*`) so that only the allowed keys travel. On inject the others
+ * stay in the process. On extract it also drops a `tenant.id` or `user.id`
+ * whose value is not a valid id (see `withTenant`), logging the reason to
+ * `diag` (a few lines a minute at most), so a malformed header never reaches
+ * spans. Extract replaces the context's baggage with the allowed incoming
+ * entries, as the W3C propagator does; a carrier with no allowed entry leaves
+ * the baggage as it was. Whatever else `inner` extracts (a span context) is kept.
+ */
+export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropagatorOptions = {}): TextMapPropagator {
   const allowed: ReadonlySet<string> = new Set(options.allowedKeys ?? DEFAULT_BAGGAGE_KEYS);
-  const w3c = new W3CBaggagePropagator();
   const warn = createThrottledWarning();
 
   return {
     inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
       const baggage = propagation.getBaggage(ctx);
-      if (baggage === undefined) return;
+      if (baggage === undefined) {
+        inner.inject(ctx, carrier, setter);
+        return;
+      }
       const entries = baggage.getAllEntries().filter(([key]) => allowed.has(key));
-      if (entries.length === 0) return;
-      w3c.inject(propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries))), carrier, setter);
+      const restricted = entries.length === 0 ? propagation.deleteBaggage(ctx) : propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries)));
+      inner.inject(restricted, carrier, setter);
     },
 
     extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
-      const incoming = propagation.getBaggage(w3c.extract(ctx, carrier, getter));
-      if (incoming === undefined || incoming === propagation.getBaggage(ctx)) return ctx;
+      const extracted = inner.extract(ctx, carrier, getter);
+      const before = propagation.getBaggage(ctx);
+      const incoming = propagation.getBaggage(extracted);
+      if (incoming === undefined || incoming === before) return extracted;
       const entries = incoming.getAllEntries().filter(([key, entry]) => {
         if (!allowed.has(key)) return false;
         if (ID_KEYS.has(key) && !isValidId(entry.value)) {
@@ -56,12 +70,13 @@ export function createBaggagePropagator(options: BaggagePropagatorOptions = {}):
         }
         return true;
       });
-      if (entries.length === 0) return ctx;
-      return propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries)));
+      if (entries.length > 0) return propagation.setBaggage(extracted, propagation.createBaggage(Object.fromEntries(entries)));
+      if (trace.getSpanContext(extracted) === trace.getSpanContext(ctx)) return ctx;
+      return before === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, before);
     },
 
     fields(): string[] {
-      return w3c.fields();
+      return inner.fields();
     },
   };
 }
