@@ -1,15 +1,13 @@
-// Express: mount the middleware before the routes.
+// Express: mount the middleware before the routes. Its metrics go to the
+// default registry, the one `OTEL_METRICS_EXPORTER=prometheus` serves.
 import express from 'express';
 import { tryGetTenantContext } from 'sightline';
-import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineExpress } from 'sightline/express';
 
-const registry = createMetricsRegistry();
 const app = express();
 
 app.use(
   sightlineExpress({
-    registry,
     // req.auth is where express-jwt / express-oauth2-jwt-bearer put VERIFIED claims.
     tenant: { claim: 'org_id' },
     user: { claim: 'sub' },

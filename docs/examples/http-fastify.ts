@@ -1,13 +1,10 @@
 // Fastify: register the plugin; its hooks apply to every route, 404s included.
 import Fastify from 'fastify';
-import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineFastify } from 'sightline/fastify';
 
-const registry = createMetricsRegistry();
 const app = Fastify();
 
 await app.register(sightlineFastify, {
-  registry,
   tenant: { header: 'x-tenant-id' }, // the default, spelled out
 });
 

@@ -1,15 +1,12 @@
 // Hono on @hono/node-server: use() the middleware before the routes.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineHono } from 'sightline/hono';
 
-const registry = createMetricsRegistry();
 const app = new Hono();
 
 app.use(
   sightlineHono({
-    registry,
     // Any function of the request works; here a subdomain names the tenant.
     tenant: (c) => new URL(c.req.url).hostname.split('.')[0],
   }),

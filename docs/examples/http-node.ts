@@ -1,10 +1,8 @@
 // A plain node:http server measured by sightline/http.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createMetricsRegistry } from 'sightline/metrics';
 import { sightlineHttp } from 'sightline/http';
 
-const registry = createMetricsRegistry();
 const ORDER = /^\/orders\/([^/?]+)/;
 
 function handle(request: IncomingMessage, response: ServerResponse): void {
@@ -20,7 +18,6 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
 
 const server = createServer(
   sightlineHttp(handle, {
-    registry,
     // Your router knows the template; return undefined when nothing matched.
     route: (request) => (ORDER.test(request.url ?? '') ? '/orders/:id' : undefined),
     ignorePaths: ['/healthz'],

@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import { currentTelemetry, TelemetryAlreadyStartedError, withSpan, withTenant } from 'sightline';
 import { startTelemetry } from 'sightline/sdk';
-import { createMetricsRegistry } from 'sightline/metrics';
+import { defaultMetricsRegistry } from 'sightline/metrics';
 import type { MetricsRegistry } from 'sightline';
 import type { Telemetry, TelemetrySpanStats } from 'sightline';
 
@@ -77,13 +77,13 @@ export async function startWithRules(): Promise<Telemetry> {
 }
 
 /**
- * Started with `node --import sightline/register app.js`: the app has no handle of its own. It records
- * into the registry the metrics server serves (or a private one when telemetry is off) and, owning SIGTERM,
- * awaits the flush after closing its servers.
+ * Started with `node --import sightline/register app.js`: the app has no handle of its own. Owning
+ * SIGTERM, it awaits the flush after closing its servers. Its metrics go to the default registry, the
+ * one the metrics server serves.
  */
 export function zeroCodeApp(closeServers: () => Promise<void>): MetricsRegistry {
   process.once('SIGTERM', () => {
     void closeServers().then(() => currentTelemetry()?.shutdown());
   });
-  return currentTelemetry()?.metrics ?? createMetricsRegistry();
+  return defaultMetricsRegistry();
 }

@@ -111,7 +111,7 @@ describe('HTTP middleware core', () => {
     const registry = createMetricsRegistry();
     const handler = () => {};
     const cases: [unknown, string][] = [
-      [{}, 'registry'],
+      [{ registry: {} }, 'registry'],
       [{ registry, tenant: { header: 'x tenant' } }, 'tenant.header'],
       [{ registry, tenant: { claim: '' } }, 'tenant.claim'],
       [{ registry, user: 'x-user-id' }, 'user'],

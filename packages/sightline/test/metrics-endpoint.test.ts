@@ -113,7 +113,7 @@ describe('metrics endpoint', () => {
 
   it('answers 500 and counts it when rendering fails', async (t) => {
     const registry = createMetricsRegistry({ defaultMetrics: false });
-    const failing = { ...registry, render: () => Promise.reject(new Error('render broke')), counter: registry.counter.bind(registry) };
+    const failing = { ...registry, render: () => Promise.reject(new Error('render broke')), counter: registry.counter.bind(registry), markRead: () => registry.markRead() };
     const handler = createMetricsHandler(failing);
     const server = createServer(handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,14 +15,20 @@ import { startHttpReceiver } from './support/otlp-receiver.ts';
 
 const NO_INSTRUMENTATIONS = { http: false, undici: false, pg: false, ioredis: false, express: false } as const;
 
-/** Sends one request per tenant (undefined: no tenant header) to an app measured into `telemetry.metrics`. */
-async function requestsAsTenants(telemetry: Telemetry, tenants: readonly (string | undefined)[]): Promise<void> {
-  const server = createServer(sightlineHttp((_request, response) => response.end('ok'), { registry: telemetry.metrics }));
+/**
+ * Sends one request per tenant (undefined: no tenant header) to `path` of an
+ * app measured into `telemetry.metrics` (the process's default registry, so
+ * each test uses a path of its own).
+ */
+async function requestsAsTenants(telemetry: Telemetry, path: string, tenants: readonly (string | undefined)[]): Promise<void> {
+  const server = createServer(
+    sightlineHttp((_request, response) => response.end('ok'), { registry: telemetry.metrics, route: (request) => request.url }),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
     for (const tenant of tenants) {
-      const response = await fetch(`${baseUrlOf(server)}/orders`, { headers: tenant === undefined ? {} : { 'x-tenant-id': tenant } });
+      const response = await fetch(`${baseUrlOf(server)}${path}`, { headers: tenant === undefined ? {} : { 'x-tenant-id': tenant } });
       assert.equal(await response.text(), 'ok');
     }
   } finally {
@@ -30,11 +36,13 @@ async function requestsAsTenants(telemetry: Telemetry, tenants: readonly (string
   }
 }
 
-/** The tenant_id values of http_server_request_duration_seconds_count in a scrape, with their counts. */
-function requestCountsByTenant(exposition: string): Record<string, number> {
+/** The tenant_id values of http_server_request_duration_seconds_count for `route` in a scrape, with their counts. */
+function requestCountsByTenant(exposition: string, route: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const match of exposition.matchAll(/^http_server_request_duration_seconds_count\{[^}]*tenant_id="([^"]*)"\} (\d+)$/gm)) {
-    counts[match[1] as string] = Number(match[2]);
+  for (const match of exposition.matchAll(/^http_server_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) {
+    const labels = match[1] as string;
+    const tenant = /tenant_id="([^"]*)"/.exec(labels)?.[1];
+    if (labels.includes(`http_route="${route}"`) && tenant !== undefined) counts[tenant] = Number(match[2]);
   }
   return counts;
 }
@@ -135,10 +143,11 @@ describe('telemetry wiring of metrics', () => {
       assert.equal((await scrape(url, { authorization: 'Bearer wrong' })).status, 401);
       assert.equal((await scrape(url.replace('/internal/metrics', '/metrics'), { authorization: `Bearer ${token}` })).status, 404);
 
-      await requestsAsTenants(telemetry, ['acme', 'acme', 'globex', 'initech', undefined]);
+      const path = `/orders-${configured.indexOf(entry)}`;
+      await requestsAsTenants(telemetry, path, ['acme', 'acme', 'globex', 'initech', undefined]);
       const served = await scrape(url, { authorization: `Bearer ${token}` });
       assert.equal(served.status, 200);
-      assert.deepEqual(requestCountsByTenant(served.body), { acme: 2, other: 2, '': 1 });
+      assert.deepEqual(requestCountsByTenant(served.body, path), { acme: 2, other: 2, '': 1 });
       assert.doesNotMatch(served.body, /^(process|nodejs)_/m, 'defaultMetrics: false');
       assert.equal(telemetry.metrics.config.maxSeriesPerMetric, 50);
     });

@@ -1,5 +1,6 @@
 /** `instrumentPgPool`: query durations, connection counts and spans for a pg `Pool`. */
 import { catalogue } from '../metrics/catalogue.ts';
+import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 import { InvalidInstrumentationOptionError, UnsupportedInstrumentationTargetError } from '../errors.ts';
 import { instrumentationHandle } from '../resilience/instrumentation-handle.ts';
@@ -21,8 +22,11 @@ export interface PgPoolLike {
 export interface InstrumentPgPoolOptions {
   /** The `db_client_connection_pool_name` label, e.g. `orders-db`. */
   readonly name: string;
-  /** Where the metrics go. */
-  readonly registry: MetricsRegistry;
+  /**
+   * Where the metrics go. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
+   */
+  readonly registry?: MetricsRegistry | undefined;
   /**
    * CLIENT spans for statements. `'auto'` (default): ours only when
    * `@opentelemetry/instrumentation-pg` is not active on `pg.Client`
@@ -71,7 +75,7 @@ export function instrumentPgPool(pool: PgPoolLike, options: InstrumentPgPoolOpti
   if (spans !== 'auto' && typeof spans !== 'boolean') {
     throw new InvalidInstrumentationOptionError('spans', spans, "'auto', true or false");
   }
-  const { registry } = options;
+  const registry = options.registry ?? defaultMetricsRegistry();
   const connections = registry.gauge(catalogue.dbClientConnectionCount);
   const pending = registry.gauge(catalogue.dbClientConnectionPendingRequests);
   let active = true;

@@ -5,11 +5,6 @@
 import { catalogue } from '../metrics/catalogue.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 
-/** Maps a tenant id to the `tenant_id` label value (the metrics tenant-label policy). */
-export interface TenantLabeler {
-  labelFor(tenantId?: string): string;
-}
-
 /** The outcome label of `messaging_client_consumed_messages_total`. */
 export type ConsumeOutcome = 'success' | 'retry' | 'dead_letter';
 
@@ -31,15 +26,15 @@ export interface EventMetrics {
   trackBacklog(labels: ConsumerLabels, read: () => Promise<number>): () => void;
 }
 
-/** Creates the bus instruments in `registry`. Without a policy, `tenant_id` is always empty. */
-export function createEventMetrics(registry: MetricsRegistry, tenantLabels?: TenantLabeler): EventMetrics {
+/** Creates the bus instruments in `registry`; its tenant-label policy decides `tenant_id`. */
+export function createEventMetrics(registry: MetricsRegistry): EventMetrics {
   const sent = registry.counter(catalogue.messagingSentMessages);
   const consumed = registry.counter(catalogue.messagingConsumedMessages);
   const duration = registry.histogram(catalogue.messagingProcessDuration);
   const lag = registry.histogram(catalogue.eventLag);
   const backlog = registry.gauge(catalogue.eventBacklog);
   const rejected = registry.counter(catalogue.eventsRejected);
-  const tenantLabel = (tenantId: string | undefined): string => tenantLabels?.labelFor(tenantId) ?? '';
+  const tenantLabel = (tenantId: string | undefined): string => registry.tenantLabels.labelFor(tenantId);
 
   return {
     sent: (system, type, tenantId, errorType) =>

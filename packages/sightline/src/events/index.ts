@@ -19,14 +19,14 @@ export type { MemoryDeadLetter, MemoryTransport, MemoryTransportOptions } from '
 export type {
   DeadLetterInfo,
   DeadLetterReason,
-  Delivery,
   EventTransport,
   OutgoingMessage,
   SubscriptionSpec,
+  TransportCapabilities,
+  TransportMessage,
   TransportSubscription,
 } from './transport.ts';
 export type { RetryOptions } from './retry-policy.ts';
-export type { TenantLabeler } from './event-metrics.ts';
 export { idempotent, memoryIdempotencyStore, redisIdempotencyStore } from './idempotency.ts';
 export type {
   ClaimResult,
@@ -40,7 +40,9 @@ export {
   DuplicateSubscriptionError,
   EventBusClosedError,
   EventInProgressError,
+  EventHandlerTimeoutError,
   EventQueueFullError,
+  EventTooLargeError,
   InvalidEventOptionError,
 } from '../errors.ts';
 export type { EventRejectionReason } from '../errors.ts';

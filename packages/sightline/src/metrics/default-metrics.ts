@@ -1,13 +1,17 @@
 /**
  * The Prometheus client's default process and Node.js runtime metrics (CPU,
  * resident memory, heap, event-loop lag, GC durations, active handles,
- * requests and resources by type, open file descriptors, Node version),
- * collected into a registry's own pair of client registries, never into the
- * client's global one.
+ * requests and resources by type, open file descriptors, Node version).
+ *
+ * Collecting them starts monitors (an event-loop delay histogram, a GC
+ * observer) that run for the life of the process, so they are collected
+ * once per process, into a client registry of their own that is never the
+ * client's global one, and every Sightline registry that includes them
+ * shows views of those same metrics.
  */
-import { collectDefaultMetrics } from '@prometheus-io/client';
-import type { Registry } from '@prometheus-io/client';
-import { mirrorIntoText } from './text-mirror.ts';
+import { collectDefaultMetrics, Registry } from '@prometheus-io/client';
+import { registerView } from './text-mirror.ts';
+import type { MetricLike } from './text-mirror.ts';
 
 /**
  * Default metrics left out because `promtool check metrics` rejects them:
@@ -25,12 +29,34 @@ export const EXCLUDED_DEFAULT_METRICS: readonly string[] = Object.freeze([
   'nodejs_eventloop_utilization_histogram',
 ]);
 
-/** Adds the default metrics to `openMetrics` and mirrors each into `text`. */
+/** Shared by every copy of Sightline in the process, so the monitors start once. */
+const slotKey = Symbol.for('sightline.metrics.runtimeMetrics');
+type GlobalSlot = { [slotKey]?: readonly MetricLike[] };
+
+/** The process's runtime metrics, collected (and their monitors started) on the first call only. */
+export function processRuntimeMetrics(): readonly MetricLike[] {
+  const slot = globalThis as GlobalSlot;
+  if (slot[slotKey] === undefined) {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    for (const name of EXCLUDED_DEFAULT_METRICS) registry.removeSingleMetric(name);
+    slot[slotKey] = Object.freeze(registry.getMetricsAsArray().map((metric) => metric as unknown as MetricLike));
+  }
+  return slot[slotKey];
+}
+
+/** Shows the process's runtime metrics in `openMetrics` and `text`. */
 export function addDefaultMetrics(openMetrics: Registry, text: Registry): void {
-  const before = new Set(openMetrics.getMetricsAsArray().map((metric) => metric.name));
-  collectDefaultMetrics({ register: openMetrics });
-  for (const name of EXCLUDED_DEFAULT_METRICS) openMetrics.removeSingleMetric(name);
-  for (const metric of openMetrics.getMetricsAsArray()) {
-    if (!before.has(metric.name)) mirrorIntoText(text, metric as unknown as Parameters<typeof mirrorIntoText>[1]);
+  for (const metric of processRuntimeMetrics()) {
+    registerView(openMetrics, metric);
+    registerView(text, metric);
+  }
+}
+
+/** Removes the runtime metrics from `openMetrics` and `text` again. */
+export function removeDefaultMetrics(openMetrics: Registry, text: Registry): void {
+  for (const metric of processRuntimeMetrics()) {
+    openMetrics.removeSingleMetric(metric.name);
+    text.removeSingleMetric(metric.name);
   }
 }

@@ -17,6 +17,7 @@ export {
   REQUEST_DURATION_BUCKETS,
 } from './buckets.ts';
 export { createMetricsRegistry } from './registry.ts';
+export { defaultMetricsRegistry } from './default-registry.ts';
 export type { MetricsFormat, MetricsRegistry } from './registry.ts';
 export type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './registry-options.ts';
 export { tenantLabels, OTHER_TENANT } from './tenant-label-policy.ts';

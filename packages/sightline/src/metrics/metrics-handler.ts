@@ -36,6 +36,7 @@ export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) 
 export function createMetricsHandler(registry: MetricsRegistry, options: MetricsHandlerOptions = {}): MetricsRequestHandler {
   const tokenCheck = options.bearerToken === undefined ? undefined : bearerTokenCheck(options.bearerToken);
   const scrapeErrors = registry.counter(catalogue.metricsScrapeErrors);
+  registry.markRead();
   return (req, res) => {
     serve(registry, tokenCheck, req, res).catch((error: unknown) => {
       scrapeErrors.inc({});

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { OpenMetricsContentType, PrometheusContentType } from '@prometheus-io/client';
 import { MetricDefinitionConflictError } from '../errors.ts';
 import { catalogue } from './catalogue.ts';
-import { addDefaultMetrics } from './default-metrics.ts';
+import { addDefaultMetrics, removeDefaultMetrics } from './default-metrics.ts';
 import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
 import { exemplarLabelsFor, exemplarLength, MAX_EXEMPLAR_LABEL_CHARS } from './exemplar.ts';
 import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
@@ -14,7 +14,8 @@ import { resolveRegistryOptions } from './registry-options.ts';
 import type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './registry-options.ts';
 import { OVERFLOW_LABEL_VALUE, SeriesGuard } from './series-guard.ts';
 import type { TenantLabelPolicy } from './tenant-label-policy.ts';
-import { mirrorIntoText } from './text-mirror.ts';
+import { registerView } from './text-mirror.ts';
+import { UnservedWatch } from './unserved-warning.ts';
 import { WarnOnce } from './warn-once.ts';
 
 /** The two exposition formats a registry renders. */
@@ -46,20 +47,49 @@ export interface MetricsRegistry {
   render(format: MetricsFormat): Promise<string>;
   /** The `Content-Type` header value for `format`. */
   contentType(format: MetricsFormat): OpenMetricsContentType | PrometheusContentType;
-  /** The policy for the `tenant_id` label of HTTP and messaging metrics; instrumentation calls `labelFor`. */
+  /**
+   * The policy for the `tenant_id` label of every metric that has one (HTTP
+   * and messaging); instrumentation calls `labelFor` for each observation.
+   */
   readonly tenantLabels: TenantLabelPolicy;
   /** The resolved options this registry runs with. */
   readonly config: ResolvedMetricsRegistryConfig;
+  /**
+   * Tells the registry that something reads it (a `/metrics` handler, an
+   * OTLP push). A registry that records for 10 seconds without being read
+   * or rendered warns once, through `diag` and a process warning
+   * (`SIGHTLINE_METRICS_UNSERVED`), that its metrics reach no one.
+   */
+  markRead(): void;
 }
 
 /**
  * Creates an empty registry (plus, unless `defaultMetrics: false`, the
- * process and Node.js runtime metrics). Nothing global is touched.
+ * process and Node.js runtime metrics, whose monitors start once per
+ * process however many registries show them).
+ *
+ * Most code needs no registry of its own: every instrumentation records into
+ * {@link defaultMetricsRegistry} unless given one, and that is the registry
+ * telemetry serves and pushes. Create one to serve a separate set of metrics.
  *
  * @throws {InvalidConfigError} when an option is invalid.
  */
 export function createMetricsRegistry(options: MetricsRegistryOptions = {}): MetricsRegistry {
   return new PrometheusMetricsRegistry(resolveRegistryOptions(options));
+}
+
+/**
+ * Gives `registry` (made by {@link createMetricsRegistry}) new options: the
+ * tenant-label policy and series cap apply to later observations, and the
+ * runtime metrics are added or removed. Telemetry uses it to configure the
+ * process's default registry, which code may have recorded into before
+ * telemetry started.
+ *
+ * @throws {InvalidConfigError} when an option is invalid.
+ */
+export function reconfigureMetricsRegistry(registry: MetricsRegistry, options: MetricsRegistryOptions): void {
+  const config = resolveRegistryOptions(options);
+  if (registry instanceof PrometheusMetricsRegistry) registry.reconfigure(config);
 }
 
 type AnyInstrument = CounterInstrument<string> | GaugeInstrument<string> | HistogramInstrument<string>;
@@ -81,8 +111,7 @@ const SELF_METRICS: ReadonlySet<MetricDefinition> = new Set([
 ]);
 
 class PrometheusMetricsRegistry implements MetricsRegistry {
-  readonly config: ResolvedMetricsRegistryConfig;
-  readonly tenantLabels: TenantLabelPolicy;
+  #config: ResolvedMetricsRegistryConfig;
   readonly #openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   readonly #text = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
   readonly #instruments = new Map<string, { definition: MetricDefinition; instrument: AnyInstrument }>();
@@ -90,13 +119,34 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   readonly #warnings = new WarnOnce();
   readonly #overflow: CounterInstrument<'metric'>;
   readonly #collectorErrors: CounterInstrument<'metric'>;
+  readonly #unserved = new UnservedWatch();
 
   constructor(config: ResolvedMetricsRegistryConfig) {
-    this.config = config;
-    this.tenantLabels = config.tenantLabelPolicy;
+    this.#config = config;
     this.#overflow = this.counter(catalogue.metricsSeriesOverflow);
     this.#collectorErrors = this.counter(catalogue.metricsCollectorErrors);
     if (config.defaultMetrics) addDefaultMetrics(this.#openMetrics, this.#text);
+  }
+
+  get config(): ResolvedMetricsRegistryConfig {
+    return this.#config;
+  }
+
+  get tenantLabels(): TenantLabelPolicy {
+    return this.#config.tenantLabelPolicy;
+  }
+
+  markRead(): void {
+    this.#unserved.read();
+  }
+
+  /** Applies `config` from now on: later observations see its policy and series cap. */
+  reconfigure(config: ResolvedMetricsRegistryConfig): void {
+    if (config.defaultMetrics !== this.#config.defaultMetrics) {
+      if (config.defaultMetrics) addDefaultMetrics(this.#openMetrics, this.#text);
+      else removeDefaultMetrics(this.#openMetrics, this.#text);
+    }
+    this.#config = config;
   }
 
   counter<L extends string>(definition: CounterDefinition<L>): CounterInstrument<L> {
@@ -150,6 +200,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   }
 
   async render(format: MetricsFormat): Promise<string> {
+    this.#unserved.read();
     await this.#runCollectors();
     return format === 'openmetrics' ? this.#openMetrics.metrics() : this.#text.metrics();
   }
@@ -183,8 +234,8 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   }
 
   #series(definition: MetricDefinition): SeriesRecorder {
-    const guard = SELF_METRICS.has(definition) ? undefined : new SeriesGuard(this.config.maxSeriesPerMetric);
-    return new SeriesRecorder(definition, guard, this.#warnings, () => this.#overflow.inc({ metric: definition.name }));
+    const guard = SELF_METRICS.has(definition) ? undefined : new SeriesGuard(() => this.#config.maxSeriesPerMetric);
+    return new SeriesRecorder(definition, guard, this.#warnings, this.#unserved, () => this.#overflow.inc({ metric: definition.name }));
   }
 
   #configOf(definition: MetricDefinition) {
@@ -197,7 +248,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   }
 
   #register<M extends Counter<string> | Gauge<string> | Histogram<string>>(metric: M): M {
-    mirrorIntoText(this.#text, metric as unknown as Parameters<typeof mirrorIntoText>[1]);
+    registerView(this.#text, metric as unknown as Parameters<typeof registerView>[1]);
     return metric;
   }
 
@@ -228,16 +279,29 @@ class SeriesRecorder {
   readonly #warnings: WarnOnce;
   readonly #onOverflow: () => void;
   readonly #overflowLabels: CheckedLabels;
+  readonly #unserved: UnservedWatch;
+  #recorded = false;
 
-  constructor(definition: MetricDefinition, guard: SeriesGuard | undefined, warnings: WarnOnce, onOverflow: () => void) {
+  constructor(
+    definition: MetricDefinition,
+    guard: SeriesGuard | undefined,
+    warnings: WarnOnce,
+    unserved: UnservedWatch,
+    onOverflow: () => void,
+  ) {
     this.#definition = definition;
     this.#guard = guard;
     this.#warnings = warnings;
+    this.#unserved = unserved;
     this.#onOverflow = onOverflow;
     this.#overflowLabels = uniformLabels(definition.labelNames, OVERFLOW_LABEL_VALUE);
   }
 
   record(labels: unknown, value: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels) => void): void {
+    if (!this.#recorded) {
+      this.#recorded = true;
+      this.#unserved.recorded(this.#definition.name);
+    }
     try {
       if (typeof value !== 'number' || !validValue(value)) {
         this.#drop(`value ${String(value)} is not valid for a ${this.#definition.type}`);

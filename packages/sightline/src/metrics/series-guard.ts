@@ -16,17 +16,18 @@ export const OVERFLOW_LABEL_VALUE = '__overflow__';
 
 /** Remembers the label sets of one metric and decides whether a new one still fits. */
 export class SeriesGuard {
-  readonly #maxSeries: number;
+  readonly #maxSeries: () => number;
   readonly #seen = new Set<string>();
 
-  constructor(maxSeries: number) {
+  /** `maxSeries` is read each time a new label set arrives, so the cap can change while the guard runs. */
+  constructor(maxSeries: () => number) {
     this.#maxSeries = maxSeries;
   }
 
   /** True when the label set `key` is known or fits under the cap (it is then remembered). */
   admit(key: string): boolean {
     if (this.#seen.has(key)) return true;
-    if (this.#seen.size >= this.#maxSeries) return false;
+    if (this.#seen.size >= this.#maxSeries()) return false;
     this.#seen.add(key);
     return true;
   }

@@ -2,18 +2,19 @@
  * One set of instruments, two exposition formats. The Prometheus client
  * fixes a registry's format when it is created, and only an OpenMetrics
  * registry keeps exemplars, so instruments live in an OpenMetrics registry
- * and a classic-text registry renders them too.
+ * and a classic-text registry renders them too. The process-wide runtime
+ * metrics are shown the same way, in every registry that includes them.
  *
- * The text registry gets a read-only view of each metric rather than the
- * metric itself: an OpenMetrics render renames counters in place (it strips
- * `_total` and adds it back per sample), so a shared counter would lose its
- * `_total` suffix in every later text render. The view reports the name
- * the metric was registered with, whatever the other format did to it.
+ * A registry gets a view of each metric rather than the metric itself: an
+ * OpenMetrics render renames counters in place (it strips `_total` and adds
+ * it back per sample), so a shared counter would lose its `_total` suffix in
+ * every later text render. Each view keeps its own name, which only the
+ * registry it is registered in may rename.
  */
 import type { Metric, Registry } from '@prometheus-io/client';
 
-/** What the text registry needs of a metric: its identity and its current values. */
-interface MetricLike {
+/** What a registry needs of a metric: its identity and its current values. */
+export interface MetricLike {
   readonly name: string;
   readonly help: string;
   readonly type: string;
@@ -21,16 +22,16 @@ interface MetricLike {
   get(): Promise<{ readonly name: string }>;
 }
 
-/** Registers a read-only view of `metric` (a metric of the OpenMetrics registry) in `text`. */
-export function mirrorIntoText(text: Registry, metric: MetricLike): void {
+/** Registers a view of `metric` (a metric of another client registry) in `registry`. */
+export function registerView(registry: Registry, metric: MetricLike): void {
   const { name, help, type, aggregator } = metric;
   const view = {
     name,
     help,
     type,
     aggregator,
-    get: async () => ({ ...(await metric.get()), name }),
+    get: async () => ({ ...(await metric.get()), name: view.name }),
   };
   // The client registers anything with a name and get(); its types only name its own classes.
-  text.registerMetric(view as unknown as Metric<string>);
+  registry.registerMetric(view as unknown as Metric<string>);
 }

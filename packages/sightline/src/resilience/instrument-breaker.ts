@@ -1,5 +1,6 @@
 /** `instrumentBreaker`: metrics and span events for opossum and cockatiel circuit breakers. */
 import { UnsupportedInstrumentationTargetError } from '../errors.ts';
+import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 import { breakerRecorder } from './breaker-recorder.ts';
 import { cockatielState, isCockatielBreaker, observeCockatiel } from './cockatiel-breaker.ts';
@@ -14,8 +15,11 @@ import type { OpossumBreakerLike } from './opossum-breaker.ts';
 export interface InstrumentBreakerOptions {
   /** The `breaker` label: a short fixed name for the protected dependency, e.g. `payments`. */
   readonly name: string;
-  /** Where the metrics go. */
-  readonly registry: MetricsRegistry;
+  /**
+   * Where the metrics go. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
+   */
+  readonly registry?: MetricsRegistry | undefined;
 }
 
 /** A breaker {@link instrumentBreaker} accepts: an opossum `CircuitBreaker` or a cockatiel `CircuitBreakerPolicy`. */
@@ -39,15 +43,16 @@ export type InstrumentableBreaker = OpossumBreakerLike | CockatielBreakerLike;
  */
 export function instrumentBreaker(breaker: InstrumentableBreaker, options: InstrumentBreakerOptions): InstrumentationHandle {
   const name = validateInstrumentationName('name', options.name);
+  const registry = options.registry ?? defaultMetricsRegistry();
   if (isOpossumBreaker(breaker)) {
-    const recorder = breakerRecorder(name, options.registry, opossumState(breaker));
+    const recorder = breakerRecorder(name, registry, opossumState(breaker));
     const cleanups: (() => void)[] = [];
     const handle = instrumentationHandle(cleanups);
     cleanups.push(observeOpossum(breaker, recorder, () => handle.dispose()), () => recorder.remove());
     return handle;
   }
   if (isCockatielBreaker(breaker)) {
-    const recorder = breakerRecorder(name, options.registry, cockatielState(breaker.state));
+    const recorder = breakerRecorder(name, registry, cockatielState(breaker.state));
     return instrumentationHandle([observeCockatiel(breaker, recorder), () => recorder.remove()]);
   }
   throw new UnsupportedInstrumentationTargetError(

@@ -4,6 +4,7 @@ import type { Span } from '@opentelemetry/api';
 import { ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
 import { UnsupportedInstrumentationTargetError } from '../errors.ts';
 import { catalogue } from '../metrics/catalogue.ts';
+import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
 import { withSpan } from '../tracing/with-span.ts';
 import type { CacheAdapter, EvictionReason } from './cache-adapter.ts';
@@ -25,8 +26,11 @@ export type CacheOperation = 'get' | 'set' | 'delete' | 'load';
 export interface InstrumentCacheOptions {
   /** The `cache` label: a short fixed name, e.g. `products`. */
   readonly name: string;
-  /** Where the metrics go. */
-  readonly registry: MetricsRegistry;
+  /**
+   * Where the metrics go. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
+   */
+  readonly registry?: MetricsRegistry | undefined;
   /**
    * A span per operation (CLIENT for a remote cache, INTERNAL otherwise).
    * Default: on for remote caches (Redis), off for in-process ones, where a
@@ -113,7 +117,7 @@ class MeasuredCache<K, V> implements InstrumentedCache<K, V> {
     this.#name = name;
     this.#adapter = adapter;
     this.#spans = options.spans ?? adapter.remote === true;
-    const { registry } = options;
+    const registry = options.registry ?? defaultMetricsRegistry();
     this.#requests = registry.counter(catalogue.cacheRequests);
     this.#duration = registry.histogram(catalogue.cacheOperationDuration);
     this.#evictions = registry.counter(catalogue.cacheEvictions);

@@ -17,7 +17,7 @@ import { createPropagator } from './propagation/create-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
-import { createMetricsRegistry } from '../metrics/registry.ts';
+import { configureDefaultMetricsRegistry } from '../metrics/default-registry.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { MetricsServerStartError, TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
@@ -101,7 +101,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
   try {
     const exporters = await createSpanExporters(config.traces);
     const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
-    const metrics = createMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
+    const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
     if (config.metrics.exporter === 'prometheus') {
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
@@ -143,6 +143,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       metrics,
       metricsUrl: metricsServer?.url,
       unregister: () => {
+        stopTelemetryMetrics();
         void metricsServer?.close();
         hooks.remove();
         unloadInstrumentations();
@@ -150,7 +151,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
         release();
       },
     });
-    registerTelemetryMetrics(metrics, telemetry);
+    const stopTelemetryMetrics = registerTelemetryMetrics(metrics, telemetry);
     const hooks = installProcessHooks(telemetry, config.shutdown.handleSignals);
     diag.debug(`sightline: telemetry started for ${config.serviceName}`, describeExport(config));
     return telemetry;

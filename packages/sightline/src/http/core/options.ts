@@ -12,9 +12,10 @@ export interface HttpServerOptions<Req> {
   /**
    * The registry that receives `http_server_request_duration_seconds` and
    * `http_server_active_requests`; its tenant-label policy decides the
-   * `tenant_id` label (`createMetricsRegistry({ tenantLabelPolicy })`).
+   * `tenant_id` label. Default: the process's default registry, which
+   * telemetry serves and pushes (`defaultMetricsRegistry()`).
    */
-  readonly registry: MetricsRegistry;
+  readonly registry?: MetricsRegistry | undefined;
   /**
    * Where the tenant id comes from. Default: the `x-tenant-id` header.
    * `false` reads no source; a `tenant.id` already in the incoming `baggage`
@@ -34,7 +35,8 @@ export interface HttpServerOptions<Req> {
 
 /** {@link HttpServerOptions} after validation and defaults. */
 export interface ResolvedHttpServerConfig<Req> {
-  readonly registry: MetricsRegistry;
+  /** The registry given, or undefined for the default registry (looked up when the middleware is made). */
+  readonly registry: MetricsRegistry | undefined;
   readonly tenant: IdSource<Req> | undefined;
   readonly user: IdSource<Req> | undefined;
   readonly ignorePaths: readonly (string | RegExp)[];
@@ -88,7 +90,8 @@ function resolveIdSource<Req>(option: string, source: unknown): IdSource<Req> {
   return fail(option, expected, source);
 }
 
-function resolveRegistry(registry: unknown): MetricsRegistry {
+function resolveRegistry(registry: unknown): MetricsRegistry | undefined {
+  if (registry === undefined) return undefined;
   if (
     !isObject(registry) ||
     typeof registry['histogram'] !== 'function' ||
@@ -119,8 +122,8 @@ function resolveIgnorePaths(paths: unknown): readonly (string | RegExp)[] {
  *
  * @throws {InvalidHttpOptionsError} naming the first unusable option.
  */
-export function resolveHttpServerOptions<Req>(options: HttpServerOptions<Req>): ResolvedHttpServerConfig<Req> {
-  if (!isObject(options)) fail('options', 'an object with at least `registry`', options);
+export function resolveHttpServerOptions<Req>(options: HttpServerOptions<Req> = {}): ResolvedHttpServerConfig<Req> {
+  if (!isObject(options)) fail('options', 'an object of middleware options', options);
   const registry = resolveRegistry(options.registry);
   const tenantOption = options.tenant ?? { header: DEFAULT_TENANT_HEADER };
   const tenant = tenantOption === false ? undefined : resolveIdSource<Req>('tenant', tenantOption);

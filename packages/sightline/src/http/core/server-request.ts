@@ -14,6 +14,8 @@ import type { Context, Span } from '@opentelemetry/api';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
+import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
+import { recordError } from '../../tracing/record-error.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
@@ -48,6 +50,12 @@ export interface ServerRequestScope {
   readonly context: Context;
   /** Records the request. Only the first call has an effect. */
   end(outcome: ServerRequestOutcome): void;
+  /**
+   * Records what the handler threw on the server span (an `exception` event,
+   * status ERROR, `error.type`), for frameworks that turn it into a response
+   * themselves. Never throws.
+   */
+  fail(error: unknown): void;
 }
 
 /** Measures requests for one adapter instance. */
@@ -60,13 +68,10 @@ export interface HttpServerInstrumentation<Req> {
 export function createHttpServerInstrumentation<Req>(
   config: ResolvedHttpServerConfig<Req>,
 ): HttpServerInstrumentation<Req> {
-  const duration = config.registry.histogram(catalogue.httpServerRequestDuration);
-  const active = config.registry.gauge(catalogue.httpServerActiveRequests);
-  const tenants = new RequestTenantResolver(
-    config.tenant,
-    config.user,
-    config.registry.counter(catalogue.httpServerInvalidIds),
-  );
+  const registry = config.registry ?? defaultMetricsRegistry();
+  const duration = registry.histogram(catalogue.httpServerRequestDuration);
+  const active = registry.gauge(catalogue.httpServerActiveRequests);
+  const tenants = new RequestTenantResolver(config.tenant, config.user, registry.counter(catalogue.httpServerInvalidIds));
   const ignored = (path: string): boolean =>
     config.ignorePaths.some((pattern) => (typeof pattern === 'string' ? pattern === path : pattern.test(path)));
 
@@ -108,7 +113,7 @@ export function createHttpServerInstrumentation<Req>(
                 http_request_method: method,
                 http_route: route,
                 http_response_status_code: outcome.statusCode ?? '',
-                tenant_id: config.registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
+                tenant_id: registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
               },
               (performance.now() - started) / 1000,
               requestContext,
@@ -118,6 +123,9 @@ export function createHttpServerInstrumentation<Req>(
           } catch (error) {
             diag.warn('sightline: could not record an HTTP request', error);
           }
+        },
+        fail(error) {
+          recordError(error, span);
         },
       };
     },

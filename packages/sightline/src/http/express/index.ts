@@ -19,7 +19,7 @@ export type ExpressOptions = HttpServerOptions<Request>;
  *
  * @throws {InvalidHttpOptionsError} when an option is unusable.
  */
-export function sightlineExpress(options: ExpressOptions): RequestHandler {
+export function sightlineExpress(options: ExpressOptions = {}): RequestHandler {
   const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
   // Named, so that the Express instrumentation's span for it reads `middleware - sightlineExpress`.
   return function sightlineExpress(request: Request, response: Response, next: NextFunction): void {

@@ -28,7 +28,7 @@ export type HonoOptions = HttpServerOptions<Context>;
  *
  * @throws {InvalidHttpOptionsError} when an option is unusable.
  */
-export function sightlineHono(options: HonoOptions): MiddlewareHandler {
+export function sightlineHono(options: HonoOptions = {}): MiddlewareHandler {
   const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
   return async (c, next) => {
     const scope = instrumentation.start(honoRequestInput(c));
@@ -39,6 +39,8 @@ export function sightlineHono(options: HonoOptions): MiddlewareHandler {
     if (outgoing !== undefined) endWithResponse(outgoing, scope, route);
     try {
       await otelContext.with(scope.context, next);
+      // Hono answers a thrown error with its onError handler and keeps the error here.
+      if (c.error !== undefined) scope.fail(c.error);
     } finally {
       if (outgoing === undefined) scope.end({ route: route(), statusCode: c.res.status });
     }
