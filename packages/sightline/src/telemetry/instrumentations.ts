@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { diag } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from './config/types.ts';
 import { isLoaderHookRegistered } from './loader-hook.ts';
@@ -25,6 +26,8 @@ type Switches = { readonly [K in InstrumentationName]: boolean };
 export interface InstrumentationSettings {
   /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
+  /** Called with the span and the response of every request the http instrumentation sees, when it starts. */
+  readonly serverResponseHook: (span: Span, response: unknown) => void;
 }
 
 interface Candidate {
@@ -39,8 +42,11 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
   http: {
     modules: [],
     patchesOnLoad: true,
-    create: async ({ ignoreIncomingRequest }) =>
-      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({ ignoreIncomingRequestHook: ignoreIncomingRequest }),
+    create: async ({ ignoreIncomingRequest, serverResponseHook }) =>
+      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({
+        ignoreIncomingRequestHook: ignoreIncomingRequest,
+        responseHook: serverResponseHook,
+      }),
   },
   undici: {
     modules: [],
