@@ -20,6 +20,17 @@ describe('ops/alertmanager.yml', () => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
   });
 
+  it('routes pages to the page receiver and everything else to the ticket receiver (amtool config routes test)', async () => {
+    for (const [labels, receiver] of [
+      [['alertname=TargetDown', 'severity=page', 'service=shop'], 'page'],
+      [['alertname=CircuitBreakerOpen', 'severity=ticket', 'service=shop'], 'ticket'],
+    ] as const) {
+      const result = await run('amtool', ['config', 'routes', 'test', '--config.file=ops/alertmanager.yml', ...labels]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(result.stdout.trim(), receiver, labels.join(' '));
+    }
+  });
+
   it('inhibits only alerts that share a real slo label: a TargetDown page hides no root cause, an SLO page hides its own tickets', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'sightline-alertmanager-'));
     t.after(() => rm(dir, { recursive: true, force: true }));

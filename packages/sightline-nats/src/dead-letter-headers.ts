@@ -7,4 +7,6 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
   group: 'Sightline-Consumer-Group',
   deliveries: 'Sightline-Deliveries',
   sequence: 'Sightline-Stream-Sequence',
+  /** On a cut dead letter only: the original body's size in bytes. */
+  originalSize: 'Sightline-Original-Size',
 });

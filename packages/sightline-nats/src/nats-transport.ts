@@ -13,9 +13,9 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy,
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, TimeoutError } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Delivery, EventTransport, OutgoingMessage, SubscriptionSpec, TransportSubscription } from 'sightline/events';
+import type { EventTransport, OutgoingMessage, SubscriptionSpec, TransportCapabilities, TransportSubscription } from 'sightline/events';
 import { NatsPublishError, NatsPublishTimeoutError, NatsUnavailableError } from './errors.ts';
-import { runConsumer } from './consumer.ts';
+import { natsSubscription } from './consumer.ts';
 import { toNatsHeaders } from './headers.ts';
 import { resolveOptions } from './options.ts';
 import type { NatsTransportOptions, ResolvedNatsTransportConfig } from './options.ts';
@@ -29,6 +29,11 @@ export interface NatsTransport extends EventTransport {
   /** The subject dead letters of `destination` are published on. */
   deadLetterSubjectFor(destination: string): string;
 }
+
+/** NATS's default `max_payload`, assumed until the server says otherwise. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576;
+/** Room kept under `max_payload` for headers, so a dead letter of the largest event still fits whole. */
+const HEADER_ROOM = 4096;
 
 interface Connected {
   readonly nc: NatsConnection;
@@ -46,6 +51,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
   const config = resolveOptions(options);
   let connecting: Promise<Connected> | undefined;
   let closed = false;
+  let maxPayload = DEFAULT_MAX_PAYLOAD;
 
   const subjectFor = (type: string): string => `${config.subjectPrefix}.${subjectTokens('event type', type)}`;
   const deadLetterSubjectFor = (destination: string): string =>
@@ -96,6 +102,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       throw new NatsUnavailableError(config.servers, (error as Error).message, { cause: error });
     }
     void watch(nc).catch((error: unknown) => diag.warn('sightline: NATS status watch ended', error));
+    maxPayload = nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
     try {
       const jsm = await jetstreamManager(nc, { timeout: config.publishTimeoutMs });
       await ensureStream(jsm, config.stream, `${config.subjectPrefix}.>`, 'events');
@@ -128,8 +135,12 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     }
   };
 
-  return {
+  const transport: NatsTransport = {
     system: 'nats',
+    /** Durable, ordered per consumer, nak delays redelivery; the size limit is the server's `max_payload` less header room. */
+    get capabilities(): TransportCapabilities {
+      return { delayedRedelivery: true, ordered: true, durable: true, maxMessageBytes: maxPayload - HEADER_ROOM };
+    },
     config,
     subjectFor,
     deadLetterSubjectFor,
@@ -140,7 +151,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       await publishTo(js, subject, message.body, Object.entries(message.headers), message.id);
     },
 
-    async subscribe(spec: SubscriptionSpec, deliver: (delivery: Delivery) => Promise<void>): Promise<TransportSubscription> {
+    async subscribe(spec: SubscriptionSpec): Promise<TransportSubscription> {
       const subject = subjectFor(spec.type);
       const deadLetterSubject = deadLetterSubjectFor(spec.deadLetter);
       const { js, jsm } = await connected();
@@ -164,11 +175,18 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       }
       const consumer = await js.consumers.get(config.stream, durable);
       const messages = await consumer.consume({ max_messages: spec.concurrency });
-      return runConsumer({ spec, messages, deliver, deadLetterSubject, publishTo: (...args) => publishTo(js, ...args), config,
+      return natsSubscription({
+        spec,
+        messages,
+        deadLetterSubject,
+        publishTo: (...args) => publishTo(js, ...args),
+        config,
+        maxPayload: () => maxPayload,
         backlog: async () => {
           const info = await jsm.consumers.info(config.stream, durable);
           return info.num_pending + info.num_ack_pending;
-        } });
+        },
+      });
     },
 
     async close(): Promise<void> {
@@ -180,4 +198,5 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       if (connection !== undefined && !connection.nc.isClosed()) await connection.nc.close();
     },
   };
+  return transport;
 }

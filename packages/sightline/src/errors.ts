@@ -286,6 +286,38 @@ export class EventInProgressError extends SightlineError {
   }
 }
 
+/**
+ * A handler ran longer than its subscription's `timeoutMs`. The bus settles
+ * the event as a failed run (retried, then dead-lettered) and frees the
+ * worker; the handler's promise is left to finish on its own.
+ */
+export class EventHandlerTimeoutError extends SightlineError {
+  constructor(eventType: string, group: string, timeoutMs: number) {
+    super(
+      'SIGHTLINE_EVENT_HANDLER_TIMEOUT',
+      `The ${eventType} handler of group "${group}" did not finish within timeoutMs (${timeoutMs} ms); the run counts as failed. ` +
+        'Make the handler time out its own calls, or raise `timeoutMs` in subscribe() if it is only slow.',
+    );
+  }
+}
+
+/** An event's encoded envelope is larger than the transport carries (`maxMessageBytes`). */
+export class EventTooLargeError extends SightlineError {
+  /** Always `too_large`; the rejection reason counted in `sightline_events_rejected_total`. */
+  readonly reason: EventRejectionReason = 'too_large';
+  /** The event type that was published. */
+  readonly eventType: string;
+
+  constructor(eventType: string, bytes: number, maxBytes: number) {
+    super(
+      'SIGHTLINE_EVENT_TOO_LARGE',
+      `The ${eventType} event is ${bytes} bytes encoded, more than the transport carries (${maxBytes} bytes); it was not published. ` +
+        'Put large payloads in storage and publish a reference to them.',
+    );
+    this.eventType = eventType;
+  }
+}
+
 // Operations assets: SLO files, alert rules and dashboards (sightline-cli)
 
 /** An SLO file could not be read, parsed or validated. */

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import pg from 'pg';
 import { instrumentPgPool, summarizeSql } from 'sightline/pg';
+import { redactPgErrorText } from '../src/db/pg-error-text.ts';
 import { createMetricsRegistry } from '../src/metrics/registry.ts';
 import { promtoolCheckMetrics, sampleValue } from './support/prometheus-text.ts';
 import { startTracingHarness } from './support/tracing-harness.ts';
@@ -79,6 +80,46 @@ describe('instrumentPgPool against PostgreSQL', () => {
       handle.dispose();
       await pool.end();
     }
+  });
+
+  it('records PostgreSQL errors on spans with the SQLSTATE and the message shape, never the values they quote', async () => {
+    const pool = newPool(1);
+    const handle = instrumentPgPool(pool, { name: 'redaction-db', registry: createMetricsRegistry() });
+    try {
+      await assert.rejects(pool.query('SELECT $1::int AS n', ['4111 1111 1111 1111']), { code: '22P02' });
+      await assert.rejects(pool.query("SELECT 'ada@example.com'::int AS n"), { code: '22P02' });
+      await assert.rejects(pool.query('SELECT 99999999999::int4 AS n'), { code: '22003' });
+      const failed = harness.spans().filter((span) => span.name === 'SELECT' && span.status.message !== undefined);
+      assert.equal(failed.length, 3);
+      assert.deepEqual(failed.map((span) => span.status.message), [
+        'invalid input syntax for type integer: "?"',
+        'invalid input syntax for type integer: "?"',
+        'integer out of range',
+      ]);
+      for (const span of failed) {
+        assert.match(String(span.attributes['error.type']), /^22(P02|003)$/);
+        const recorded = JSON.stringify([span.status, span.events]);
+        for (const value of ['4111', 'ada@example.com', '99999999999']) assert.ok(!recorded.includes(value), `${value} leaked into ${recorded}`);
+      }
+    } finally {
+      handle.dispose();
+      await pool.end();
+    }
+  });
+
+  it('redacts the value shapes of PostgreSQL error texts and keeps every name', () => {
+    const cases: [string, string][] = [
+      ['invalid input syntax for type uuid: "not-a-uuid"', 'invalid input syntax for type uuid: "?"'],
+      ['invalid input value for enum mood: "happyy"', 'invalid input value for enum mood: "?"'],
+      ['value "99999999999" is out of range for type integer', 'value "?" is out of range for type integer'],
+      ['Key (email)=(ada@example.com) already exists.', 'Key (email)=(?) already exists.'],
+      ['Key (customer_id, sku)=(1, a (b)) is not present in table "customers".', 'Key (customer_id, sku)=(?) is not present in table "customers".'],
+      ['Failing row contains (1, ada@example.com, -3).', 'Failing row contains (?).'],
+      ['duplicate key value violates unique constraint "customers_email_key"', 'duplicate key value violates unique constraint "customers_email_key"'],
+      ['column "emial" of relation "customers" does not exist', 'column "emial" of relation "customers" does not exist'],
+      ['PostgreSQL error of type \'error\' occurred (code: 23505)', 'PostgreSQL error of type \'error\' occurred (code: 23505)'],
+    ];
+    for (const [text, redacted] of cases) assert.equal(redactPgErrorText(text), redacted, text);
   });
 
   it('reports connection counts and pending requests that match the pool while statements are in flight', async (t) => {

@@ -146,6 +146,22 @@ void describe('PgSpanProcessor', () => {
     assert.equal(failed(PG_INSTRUMENTATION_SCOPE, { ...postgres, 'error.type': 'DatabaseError' }), 'DatabaseError');
   });
 
+  void it('redacts the values PostgreSQL quoted in the status message and exception events, keeping names and the SQLSTATE', () => {
+    exporter.reset();
+    const span = provider.getTracer(PG_INSTRUMENTATION_SCOPE).startSpan('pg.query:INSERT test', { kind: SpanKind.CLIENT, attributes: postgres });
+    span.setAttribute('db.query.text', 'INSERT INTO customers (id, age) VALUES ($1, $2)');
+    const error = Object.assign(new Error('invalid input syntax for type integer: "4111 1111 1111 1111"'), { code: '22P02' });
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+    const finished = exporter.getFinishedSpans()[0]!;
+    assert.equal(finished.status.message, 'invalid input syntax for type integer: "?"');
+    const exception = finished.events.find((event) => event.name === 'exception')!;
+    assert.equal(exception.attributes?.['exception.message'], 'invalid input syntax for type integer: "?"');
+    assert.ok(!JSON.stringify(finished.events).includes('4111'), 'the card number is in no event');
+    assert.equal(finished.attributes['error.type'], undefined, 'no SQLSTATE in this exception message to copy');
+  });
+
   void it('names a statement without a table by its operation, and one without either by the system', () => {
     const noTable = endSpan(PG_INSTRUMENTATION_SCOPE, 'pg.query:SELECT test', postgres, 'SELECT 1');
     assert.equal(noTable.name, 'SELECT');

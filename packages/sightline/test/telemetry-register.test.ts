@@ -28,6 +28,22 @@ void describe('--import sightline/register start-up', () => {
     });
   }
 
+  void it('-r sightline/register (require) says to use --import in one line and lets the app run', async () => {
+    await using app = startChildApp('plain-app.cjs', { env: {}, execArgv: ['-r', 'sightline/register'] });
+    assert.deepEqual(await app.nextMessage(), { ran: true });
+    assert.deepEqual(await app.exited(), { code: 0, signal: null });
+    const lines = app.stderr().split('\n').filter((line) => line !== '');
+    assert.equal(lines.length, 1, app.stderr());
+    assert.match(lines[0] ?? '', /^sightline: `-r sightline\/register` cannot start telemetry.*`node --import sightline\/register app\.js`/);
+  });
+
+  void it('-r sightline/register stops the app with SIGHTLINE_STRICT_CONFIG=true', async () => {
+    await using app = startChildApp('plain-app.cjs', { env: { SIGHTLINE_STRICT_CONFIG: 'true' }, execArgv: ['-r', 'sightline/register'] });
+    assert.notEqual((await app.exited()).code, 0);
+    assert.match(app.stderr(), /--import sightline\/register/);
+    await assert.rejects(app.nextMessage(1000), /exited/, 'the app did not run');
+  });
+
   void it('starts the app when the configuration is valid', async () => {
     await using app = startChildApp('plain-app.ts', { env: { OTEL_TRACES_EXPORTER: 'none' }, execArgv: REGISTER });
     assert.deepEqual(await app.nextMessage(), { ran: true });

@@ -17,8 +17,10 @@ import {
   ATTR_DB_SYSTEM_NAME,
   ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
 } from '@opentelemetry/semantic-conventions';
 import { sanitizeSql } from '../tracing/sql-sanitizer.ts';
+import { redactPgErrorText } from './pg-error-text.ts';
 import { TRACER_NAME } from '../tracing/tracer.ts';
 import { POSTGRESQL } from './pg-query-wrapper.ts';
 import { summarizeSql } from './sql-summary.ts';
@@ -51,6 +53,18 @@ function sqlStateOf(span: Span): string | undefined {
   return undefined;
 }
 
+/** Replaces the values PostgreSQL quoted in the span's status message and exception events. */
+function redactErrorTexts(span: Span): void {
+  if (span.status.message !== undefined) span.setStatus({ ...span.status, message: redactPgErrorText(span.status.message) });
+  for (const event of span.events) {
+    if (event.name !== 'exception' || event.attributes === undefined) continue;
+    for (const key of [ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE]) {
+      const value = event.attributes[key];
+      if (typeof value === 'string') event.attributes[key] = redactPgErrorText(value);
+    }
+  }
+}
+
 /** `{operation} {collection}`, or whichever of the two is known, or `postgresql`. */
 function spanName(operation: string, collection: string): string {
   const name = [operation, collection].filter((part) => part !== '').join(' ');
@@ -71,7 +85,9 @@ function spanName(operation: string, collection: string): string {
  *   `{db.operation.name}` without a table, or `postgresql` when neither is
  *   known (the semantic conventions' fallback to `db.system.name`);
  * - on a failed query without `error.type`, sets it to the SQLSTATE
- *   (`42P01`) that the instrumentation put in its exception event.
+ *   (`42P01`) that the instrumentation put in its exception event;
+ * - replaces the values PostgreSQL quoted in the error text (status message
+ *   and exception events) by `?` ({@link redactPgErrorText}).
  *
  * Spans without `db.query.text` (`pg.connect`, `pg-pool.connect`) and spans
  * of Sightline's own tracer are left alone. `startTelemetry` installs it when
@@ -94,6 +110,7 @@ export class PgSpanProcessor implements SpanProcessor {
       const sqlState = sqlStateOf(span);
       if (sqlState !== undefined) span.setAttribute(ATTR_ERROR_TYPE, sqlState);
     }
+    if (span.status.code === SpanStatusCode.ERROR) redactErrorTexts(span);
   }
 
   onEnd(_span: ReadableSpan): void {}

@@ -1,14 +1,17 @@
 /**
- * Runs one subscription's handler for each delivery: parse and validate the
- * envelope, restore the producer's trace and the event's tenant, run the
- * handler in a `process <type>` CONSUMER span, then settle the delivery
- * (ack, retry with backoff, or dead-letter after `maxDeliver` runs) and
- * record the metrics. Nothing here throws back into the transport.
+ * Processes one subscription's messages: parse and validate the envelope,
+ * restore the producer's trace and the event's tenant, run the handler in a
+ * `process <type>` CONSUMER span under the subscription's deadline, then
+ * settle the message (ack, nak with backoff, or dead-letter after
+ * `maxDeliver` runs) and record the metrics. Whatever happens (a parser or
+ * handler throw, a stack overflow, a hang past the deadline), the message is
+ * settled exactly once and nothing is thrown back to the worker pool.
  */
 import { diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Context, Link, SpanContext } from '@opentelemetry/api';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+import { EventHandlerTimeoutError } from '../errors.ts';
 import type { EventRejectionReason } from '../errors.ts';
 import { contextWithTenant } from '../context/tenant-context.ts';
 import { withEventSpan } from '../tracing/event-span.ts';
@@ -17,11 +20,12 @@ import { boundedText } from '../diagnostics/bounded-text.ts';
 import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
+import { HandlerDeadline } from './handler-deadline.ts';
 import { parseEnvelope } from './parse-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import { validatePayload } from './payload-schema.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
-import type { DeadLetterInfo, Delivery } from './transport.ts';
+import type { DeadLetterInfo, TransportCapabilities, TransportMessage } from './transport.ts';
 
 /** What a handler learns about the delivery besides the event. */
 export interface HandlerContext {
@@ -58,6 +62,9 @@ export interface DispatcherConfig {
   readonly backoff: BackoffPolicy;
   readonly traceLinkMode: TraceLinkMode;
   readonly metrics: EventMetrics;
+  /** A handler run longer than this fails with `EventHandlerTimeoutError`. */
+  readonly timeoutMs: number;
+  readonly capabilities: TransportCapabilities;
 }
 
 function carrierOf(headers: MessageHeaders): Record<string, string> {
@@ -76,29 +83,38 @@ function consumerContext(envelope: EventEnvelope, headers: MessageHeaders, produ
   return producer !== undefined && mode === 'child' ? trace.setSpanContext(ctx, producer) : ctx;
 }
 
-/** Dead-letters a delivery whose processing threw where nothing should (a bug, a stack overflow), so it cannot be redelivered for ever. */
-async function settleUnexpected(delivery: Delivery, error: unknown): Promise<void> {
+/** Dead-letters a message whose processing threw where nothing should (a bug, a stack overflow), so it cannot be redelivered for ever. */
+async function settleUnexpected(message: TransportMessage, error: unknown): Promise<void> {
   try {
-    await delivery.deadLetter({ reason: 'handler_failed', detail: boundedText(`processing failed unexpectedly: ${String(error)}`), errorType: errorType(error) });
+    await message.deadLetter({ reason: 'handler_failed', detail: boundedText(`processing failed unexpectedly: ${String(error)}`), errorType: errorType(error) });
   } catch (failure) {
-    diag.error('sightline: could not dead-letter a delivery after an unexpected failure', failure);
+    diag.error('sightline: could not dead-letter a message after an unexpected failure', failure);
   }
 }
 
-/** Creates the `deliver` callback a transport calls for one subscription. */
-export function createDispatcher(config: DispatcherConfig): (delivery: Delivery) => Promise<void> {
-  const { labels, metrics, maxDeliver } = config;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates the function that processes and settles each message of one subscription; it never rejects. */
+export function createDispatcher(config: DispatcherConfig): (message: TransportMessage) => Promise<void> {
+  const { labels, metrics, maxDeliver, capabilities } = config;
+  const limits = { maxBytes: capabilities.maxMessageBytes };
+  const deadline = new HandlerDeadline(config.timeoutMs, () => new EventHandlerTimeoutError(labels.type, labels.group, config.timeoutMs));
+  const retry = async (message: TransportMessage, delayMs: number): Promise<void> => {
+    if (capabilities.delayedRedelivery) return message.nak(delayMs);
+    await sleep(delayMs);
+    return message.nak(0);
+  };
 
   const warn = createThrottledWarning();
-  const reject = async (delivery: Delivery, reason: EventRejectionReason, detail: string, tenantId?: string): Promise<void> => {
+  const reject = async (delivery: TransportMessage, reason: EventRejectionReason, detail: string, tenantId?: string): Promise<void> => {
     warn(`sightline: dead-lettering a ${labels.type} message for group ${labels.group}: ${reason}: ${boundedText(detail)}`);
     metrics.rejected(labels.type, reason);
     metrics.consumed(labels, 'dead_letter', tenantId, reason);
     await delivery.deadLetter({ reason, detail });
   };
 
-  const run = async (delivery: Delivery): Promise<void> => {
-    const parsed = parseEnvelope(delivery.body, delivery.headers);
+  const run = async (delivery: TransportMessage): Promise<void> => {
+    const parsed = parseEnvelope(delivery.body, delivery.headers, limits);
     if (!parsed.ok) return reject(delivery, parsed.reason, parsed.detail);
     const { envelope, producer } = parsed.value;
     if (envelope.type !== labels.type) {
@@ -130,7 +146,7 @@ export function createDispatcher(config: DispatcherConfig): (delivery: Delivery)
           const time = Date.parse(envelope.time);
           if (!Number.isNaN(time)) metrics.lag(labels, Math.max(0, Date.now() - time) / 1000);
           try {
-            await config.handler(event, { attempt, maxDeliver });
+            await deadline.run(() => config.handler(event, { attempt, maxDeliver }));
           } catch (error) {
             const type = errorType(error);
             if (attempt < maxDeliver) {
@@ -153,7 +169,7 @@ export function createDispatcher(config: DispatcherConfig): (delivery: Delivery)
     }
     if (attempt < maxDeliver) {
       metrics.consumed(labels, 'retry', envelope.tenantid, failure.type);
-      return delivery.retry(delayMs);
+      return retry(delivery, delayMs);
     }
     const message = boundedText(failure.error instanceof Error ? failure.error.message : String(failure.error));
     metrics.consumed(labels, 'dead_letter', envelope.tenantid, failure.type);
@@ -164,25 +180,25 @@ export function createDispatcher(config: DispatcherConfig): (delivery: Delivery)
     });
   };
 
-  return async (delivery) => {
+  return async (message) => {
     let settled = false;
     const once = <Args extends unknown[]>(settle: (...args: Args) => Promise<void>) => (...args: Args): Promise<void> => {
       settled = true;
       return settle(...args);
     };
-    const guarded: Delivery = {
-      body: delivery.body,
-      headers: delivery.headers,
-      attempt: delivery.attempt,
-      ack: once(() => delivery.ack()),
-      retry: once((delayMs: number) => delivery.retry(delayMs)),
-      deadLetter: once((info: DeadLetterInfo) => delivery.deadLetter(info)),
+    const guarded: TransportMessage = {
+      body: message.body,
+      headers: message.headers,
+      attempt: message.attempt,
+      ack: once(() => message.ack()),
+      nak: once((delayMs: number) => message.nak(delayMs)),
+      deadLetter: once((info: DeadLetterInfo) => message.deadLetter(info)),
     };
     try {
       await run(guarded);
     } catch (error) {
-      diag.error(`sightline: could not process a ${labels.type} delivery for group ${labels.group}`, error);
-      if (!settled) await settleUnexpected(delivery, error);
+      diag.error(`sightline: could not process a ${labels.type} message for group ${labels.group}`, error);
+      if (!settled) await settleUnexpected(message, error);
     }
   };
 }

@@ -5,7 +5,7 @@
  */
 import { context, diag, isSpanContextValid, propagation } from '@opentelemetry/api';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { DuplicateSubscriptionError, EventBusClosedError, InvalidEventOptionError } from '../errors.ts';
+import { DuplicateSubscriptionError, EventBusClosedError, EventTooLargeError, InvalidEventOptionError } from '../errors.ts';
 import type { EventRejectionReason } from '../errors.ts';
 import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
@@ -22,6 +22,7 @@ import type { RetryOptions } from './retry-policy.ts';
 import { formatTraceparent } from './traceparent.ts';
 import type { EventTransport, TransportSubscription } from './transport.ts';
 import { uuidv7 } from './uuid-v7.ts';
+import { runWorkerPool } from './worker-pool.ts';
 
 /** Options of {@link createEventBus}. */
 export interface EventBusOptions {
@@ -61,6 +62,11 @@ export interface SubscribeOptions<Data> {
   readonly concurrency?: number;
   /** Runs before a failing event is dead-lettered (the first run counts). Default 5. */
   readonly maxDeliver?: number;
+  /**
+   * A handler run that takes longer fails with `EventHandlerTimeoutError`
+   * (retried, then dead-lettered) and frees its worker. Default 30 000 ms.
+   */
+  readonly timeoutMs?: number;
   /** Backoff between runs. */
   readonly retry?: RetryOptions;
   /** Dead-letter destination name (the transport maps it to a queue or subject). Default: the group. */
@@ -171,7 +177,10 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
       if (envelope.traceparent !== undefined) headers['traceparent'] = envelope.traceparent;
       if (envelope.tracestate !== undefined) headers['tracestate'] = envelope.tracestate;
       try {
-        await transport.publish({ type, id, body: encodeEnvelope(envelope), headers });
+        const body = encodeEnvelope(envelope);
+        const maxBytes = transport.capabilities.maxMessageBytes;
+        if (body.length > maxBytes) throw new EventTooLargeError(type, body.length, maxBytes);
+        await transport.publish({ type, id, body, headers });
       } catch (error) {
         metrics.sent(transport.system, type, envelope.tenantid, errorType(error));
         const reason = rejectionReason(error);
@@ -203,23 +212,27 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
       const concurrency = positiveInteger('concurrency', subscribeOptions.concurrency ?? 1);
       const maxDeliver = positiveInteger('maxDeliver', subscribeOptions.maxDeliver ?? 5);
       const deadLetter = nonEmpty('deadLetter', subscribeOptions.deadLetter ?? group);
+      const timeoutMs = positiveInteger('timeoutMs', subscribeOptions.timeoutMs ?? 30_000);
+      const backoff = createBackoff(subscribeOptions.retry);
+      const traceLinkMode = traceLinkModeOf(subscribeOptions.traceLinkMode ?? defaultLinkMode);
       const labels = { system: transport.system, type, group };
-      const deliver = createDispatcher({
-        labels,
-        handler: handler as EventHandler,
-        schema: subscribeOptions.schema,
-        maxDeliver,
-        backoff: createBackoff(subscribeOptions.retry),
-        traceLinkMode: traceLinkModeOf(subscribeOptions.traceLinkMode ?? defaultLinkMode),
-        metrics,
-      });
-      const started: Promise<TransportSubscription> = transport.subscribe(
-        Object.freeze({ type, group, concurrency, maxDeliver, deadLetter }),
-        deliver,
-      );
+      const started: Promise<TransportSubscription> = transport.subscribe(Object.freeze({ type, group, concurrency, maxDeliver, deadLetter }));
       let stopBacklog: (() => void) | undefined;
+      let pool: Promise<void> = Promise.resolve();
       const ready = started.then((inner) => {
         stopBacklog = metrics.trackBacklog(labels, () => inner.backlog());
+        const process = createDispatcher({
+          labels,
+          handler: handler as EventHandler,
+          schema: subscribeOptions.schema,
+          maxDeliver,
+          backoff,
+          traceLinkMode,
+          metrics,
+          timeoutMs,
+          capabilities: transport.capabilities,
+        });
+        pool = runWorkerPool(inner, concurrency, process, `${type} for group ${group}`);
       });
       ready.catch((error: unknown) => diag.error(`sightline: subscription to ${type} for group ${group} could not start`, error));
       let closed: Promise<void> | undefined;
@@ -237,7 +250,7 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
               return;
             }
             stopBacklog?.();
-            await inner.close();
+            await Promise.all([inner.close(), pool]);
           })();
           return closed;
         },

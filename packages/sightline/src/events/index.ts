@@ -19,10 +19,11 @@ export type { MemoryDeadLetter, MemoryTransport, MemoryTransportOptions } from '
 export type {
   DeadLetterInfo,
   DeadLetterReason,
-  Delivery,
   EventTransport,
   OutgoingMessage,
   SubscriptionSpec,
+  TransportCapabilities,
+  TransportMessage,
   TransportSubscription,
 } from './transport.ts';
 export type { RetryOptions } from './retry-policy.ts';
@@ -39,7 +40,9 @@ export {
   DuplicateSubscriptionError,
   EventBusClosedError,
   EventInProgressError,
+  EventHandlerTimeoutError,
   EventQueueFullError,
+  EventTooLargeError,
   InvalidEventOptionError,
 } from '../errors.ts';
 export type { EventRejectionReason } from '../errors.ts';

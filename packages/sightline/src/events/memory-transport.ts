@@ -1,6 +1,6 @@
 /**
  * The in-process transport, the bus's default. Each subscription (event
- * type and consumer group) has a bounded queue and `concurrency` workers.
+ * type and consumer group) has a bounded queue that the bus pulls from.
  * Nothing is persisted: events still queued when the process exits are
  * gone, and an event published while no group subscribes to its type is
  * delivered to no one. Use `sightline-nats` when events must survive a
@@ -8,13 +8,15 @@
  */
 import { diag } from '@opentelemetry/api';
 import { EventQueueFullError, InvalidEventOptionError } from '../errors.ts';
+import { MAX_ENVELOPE_BYTES } from './parse-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import type {
   DeadLetterInfo,
-  Delivery,
   EventTransport,
   OutgoingMessage,
   SubscriptionSpec,
+  TransportCapabilities,
+  TransportMessage,
   TransportSubscription,
 } from './transport.ts';
 
@@ -36,6 +38,8 @@ export interface MemoryTransportOptions {
    * reason `shutdown`. Default 30 000 ms.
    */
   readonly drainTimeoutMs?: number;
+  /** Largest event body accepted, in bytes. Default 1 MiB (`MAX_ENVELOPE_BYTES`). */
+  readonly maxMessageBytes?: number;
 }
 
 /** A dead letter kept by the memory transport. */
@@ -62,6 +66,7 @@ interface ResolvedMemoryOptions {
   readonly onFull: 'reject' | 'wait';
   readonly deadLetterLimit: number;
   readonly drainTimeoutMs: number;
+  readonly maxMessageBytes: number;
 }
 
 function positiveInteger(option: string, value: number): number {
@@ -81,6 +86,7 @@ function resolveOptions(options: MemoryTransportOptions): ResolvedMemoryOptions 
     onFull,
     deadLetterLimit: positiveInteger('deadLetterLimit', options.deadLetterLimit ?? 1000),
     drainTimeoutMs: positiveInteger('drainTimeoutMs', options.drainTimeoutMs ?? 30_000),
+    maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes ?? MAX_ENVELOPE_BYTES),
   });
 }
 
@@ -89,6 +95,12 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
   const config = resolveOptions(options);
   const queues = new Map<string, Set<MemoryQueue>>();
   const deadLetters: MemoryDeadLetter[] = [];
+  const capabilities: TransportCapabilities = Object.freeze({
+    delayedRedelivery: true,
+    ordered: true,
+    durable: false,
+    maxMessageBytes: config.maxMessageBytes,
+  });
 
   const keep = (letter: MemoryDeadLetter): void => {
     deadLetters.push(letter);
@@ -102,6 +114,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
 
   return {
     system: 'sightline_memory',
+    capabilities,
 
     async publish(message: OutgoingMessage): Promise<void> {
       let targets = queuesFor(message.type);
@@ -116,23 +129,15 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
       for (const queue of targets) queue.enqueue({ body: message.body, headers, attempt: 1 });
     },
 
-    subscribe(spec: SubscriptionSpec, deliver: (delivery: Delivery) => Promise<void>): Promise<TransportSubscription> {
-      const queue = new MemoryQueue(spec, config, deliver, keep);
+    subscribe(spec: SubscriptionSpec): Promise<TransportSubscription> {
       const set = queues.get(spec.type) ?? new Set();
+      const queue = new MemoryQueue(spec, config, keep, () => {
+        set.delete(queue);
+        if (set.size === 0 && queues.get(spec.type) === set) queues.delete(spec.type);
+      });
       set.add(queue);
       queues.set(spec.type, set);
-      let closing: Promise<void> | undefined;
-      return Promise.resolve({
-        backlog: () => Promise.resolve(queue.backlog()),
-        close: () => {
-          closing ??= (() => {
-            set.delete(queue);
-            if (set.size === 0) queues.delete(spec.type);
-            return queue.drain();
-          })();
-          return closing;
-        },
-      });
+      return Promise.resolve(queue);
     },
 
     close: () => Promise.resolve(),
@@ -147,35 +152,36 @@ interface QueuedMessage {
   readonly attempt: number;
 }
 
-class MemoryQueue {
+const DONE: IteratorResult<TransportMessage> = Object.freeze({ done: true, value: undefined });
+
+/** One subscription's queue: a bounded list of messages, the retries not yet due, and what the bus holds unsettled. */
+class MemoryQueue implements TransportSubscription {
   readonly spec: SubscriptionSpec;
   readonly #config: ResolvedMemoryOptions;
-  readonly #deliver: (delivery: Delivery) => Promise<void>;
   readonly #keep: (letter: MemoryDeadLetter) => void;
+  readonly #detach: () => void;
   readonly #items: QueuedMessage[] = [];
   readonly #timers = new Map<NodeJS.Timeout, QueuedMessage>();
-  #inFlight = 0;
+  #unsettled = 0;
+  #reader: ((result: IteratorResult<TransportMessage>) => void) | undefined;
   #roomWaiters: (() => void)[] = [];
-  #drainWaiters: (() => void)[] = [];
+  #closing: Promise<void> | undefined;
+  #ended = false;
+  #onEnded: (() => void) | undefined;
 
-  constructor(
-    spec: SubscriptionSpec,
-    config: ResolvedMemoryOptions,
-    deliver: (delivery: Delivery) => Promise<void>,
-    keep: (letter: MemoryDeadLetter) => void,
-  ) {
+  constructor(spec: SubscriptionSpec, config: ResolvedMemoryOptions, keep: (letter: MemoryDeadLetter) => void, detach: () => void) {
     this.spec = spec;
     this.#config = config;
-    this.#deliver = deliver;
     this.#keep = keep;
+    this.#detach = detach;
   }
 
   isFull(): boolean {
     return this.#items.length >= this.#config.capacity;
   }
 
-  backlog(): number {
-    return this.#items.length + this.#inFlight + this.#timers.size;
+  backlog(): Promise<number> {
+    return Promise.resolve(this.#items.length + this.#unsettled + this.#timers.size);
   }
 
   waitForRoom(): Promise<void> {
@@ -183,63 +189,82 @@ class MemoryQueue {
   }
 
   enqueue(message: QueuedMessage): void {
+    const reader = this.#reader;
+    if (reader !== undefined) {
+      this.#reader = undefined;
+      reader({ done: false, value: this.#hand(message) });
+      return;
+    }
     this.#items.push(message);
-    this.#pump();
   }
 
-  /** Resolves when nothing is queued, running or waiting to be retried, or after the drain timeout. */
-  drain(): Promise<void> {
-    if (this.backlog() === 0) return Promise.resolve();
+  [Symbol.asyncIterator](): AsyncIterator<TransportMessage> {
+    return { next: () => this.#next() };
+  }
+
+  /**
+   * Stops taking publishes; the iteration ends once nothing is queued,
+   * waiting to be retried or unsettled, or after the drain timeout (what is
+   * left then is dead-lettered with reason `shutdown`).
+   */
+  close(): Promise<void> {
+    if (this.#closing !== undefined) return this.#closing;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#closing = promise;
+    this.#detach();
+    const timer = setTimeout(() => this.#abandon(), this.#config.drainTimeoutMs);
+    this.#onEnded = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    this.#checkEnded();
+    return promise;
+  }
+
+  #next(): Promise<IteratorResult<TransportMessage>> {
+    const message = this.#items.shift();
+    if (message !== undefined) {
+      this.#wakeRoomWaiters();
+      return Promise.resolve({ done: false, value: this.#hand(message) });
+    }
+    if (this.#ended) return Promise.resolve(DONE);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#abandon();
-        resolve();
-      }, this.#config.drainTimeoutMs);
-      this.#drainWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+      this.#reader = resolve;
     });
   }
 
-  #pump(): void {
-    while (this.#inFlight < this.spec.concurrency && this.#items.length > 0) {
-      const message = this.#items.shift()!;
-      this.#inFlight += 1;
-      this.#wakeRoomWaiters();
-      void this.#run(message).finally(() => {
-        this.#inFlight -= 1;
-        this.#pump();
-        this.#checkDrained();
-      });
-    }
-  }
-
-  async #run(message: QueuedMessage): Promise<void> {
-    const delivery: Delivery = {
+  /** The message as the bus sees it; the first settlement counts, later ones are ignored. */
+  #hand(message: QueuedMessage): TransportMessage {
+    this.#unsettled += 1;
+    let settled = false;
+    const settle = (then: () => void) => (): Promise<void> => {
+      if (settled) return Promise.resolve();
+      settled = true;
+      this.#unsettled -= 1;
+      then();
+      this.#checkEnded();
+      return Promise.resolve();
+    };
+    return {
       body: message.body,
       headers: message.headers,
       attempt: message.attempt,
-      ack: () => Promise.resolve(),
-      retry: (delayMs) => {
-        const next = { ...message, attempt: message.attempt + 1 };
-        const timer = setTimeout(() => {
-          this.#timers.delete(timer);
-          this.enqueue(next);
-        }, delayMs);
-        this.#timers.set(timer, next);
-        return Promise.resolve();
-      },
-      deadLetter: (info) => {
-        this.#deadLetter(message, info);
-        return Promise.resolve();
-      },
+      ack: settle(() => undefined),
+      nak: (delayMs) =>
+        settle(() => {
+          if (this.#ended) {
+            this.#deadLetter(message, { reason: 'shutdown', detail: 'a retry was asked for after the drain timeout ran out' });
+            return;
+          }
+          const next = { ...message, attempt: message.attempt + 1 };
+          const timer = setTimeout(() => {
+            this.#timers.delete(timer);
+            this.enqueue(next);
+          }, delayMs);
+          this.#timers.set(timer, next);
+        })(),
+      deadLetter: (info) => settle(() => this.#deadLetter(message, info))(),
     };
-    try {
-      await this.#deliver(delivery);
-    } catch (error) {
-      diag.error('sightline: memory transport delivery failed unexpectedly', error);
-    }
   }
 
   #deadLetter(message: QueuedMessage, info: DeadLetterInfo): void {
@@ -262,7 +287,7 @@ class MemoryQueue {
       this.#deadLetter(message, { reason: 'shutdown', detail: `still queued when the drain timeout (${this.#config.drainTimeoutMs} ms) ran out` });
     }
     diag.warn(`sightline: ${left.length} event(s) of ${this.spec.type} for group ${this.spec.group} were dead-lettered at close (drain timeout)`);
-    this.#drainWaiters = [];
+    this.#end();
   }
 
   #wakeRoomWaiters(): void {
@@ -271,10 +296,18 @@ class MemoryQueue {
     for (const wake of waiters) wake();
   }
 
-  #checkDrained(): void {
-    if (this.backlog() !== 0) return;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const done of waiters) done();
+  /** Ends the iteration once closing and nothing more can come. */
+  #checkEnded(): void {
+    if (this.#closing === undefined || this.#items.length + this.#timers.size + this.#unsettled > 0) return;
+    this.#end();
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const reader = this.#reader;
+    this.#reader = undefined;
+    reader?.(DONE);
+    this.#onEnded?.();
   }
 }

@@ -1,22 +1,30 @@
 /**
  * The contract between the event bus and a transport. A transport moves
- * bytes: it stores or queues what `publish` gives it, and calls `deliver`
- * for each message a subscription receives. Everything else (envelopes,
- * validation, tracing, tenant context, retry decisions, metrics) is the
- * bus's job, so a transport is small. `memoryTransport()` (in this package)
- * and `natsTransport()` (in `sightline-nats`) are the two implementations.
+ * bytes: it stores or queues what `publish` gives it, and hands a
+ * subscription's messages to the bus as an async iterable (as nats.js
+ * consumers do). The bus owns delivery: it runs the one bounded worker pool,
+ * parses and validates, runs handlers under a deadline, decides retries and
+ * dead letters, and settles every message. `memoryTransport()` (in this
+ * package) and `natsTransport()` (in `sightline-nats`) are the two
+ * implementations; the transport conformance suite proves both.
  *
  * Rules a transport follows:
- * - Never call `deliver` more than `spec.concurrency` times at once for a
- *   subscription, and wait for the promise it returns before reusing the slot.
- * - After `deliver` settles, the message has been settled through exactly
- *   one of `ack`, `retry` or `deadLetter` (the bus always calls one).
- * - `retry(delayMs)` makes the message come back no sooner than `delayMs`
- *   with `attempt` one higher; `deadLetter(reason)` moves it, with the
- *   reason, to the subscription's dead-letter destination and removes it
- *   from the queue. If either cannot be done, the message must stay
- *   undelivered-but-kept (to be delivered again) rather than be lost.
- * - Header names given to `deliver` are lower-case.
+ * - A subscription yields a message only when the bus asks for the next one
+ *   (the bus asks only while it has a free worker), so nothing piles up in
+ *   the bus; a transport may prefetch up to `spec.concurrency` messages.
+ * - Every yielded message is settled by the bus through exactly one of
+ *   `ack`, `nak` or `deadLetter`, none of which rejects for a reason the bus
+ *   could act on.
+ * - `nak(delayMs)` makes the message come back no sooner than `delayMs` with
+ *   `attempt` one higher (when `capabilities.delayedRedelivery` is false the
+ *   bus waits the delay itself and `nak(0)` asks for it at once).
+ * - `deadLetter(info)` moves the message, with the reason, to the
+ *   subscription's dead-letter destination and removes it from the queue.
+ *   When the dead letter cannot be stored whole (too large), it is stored
+ *   cut, with its reason and original size; when it cannot be stored at all,
+ *   it is recorded through `diag` and removed, never redelivered for ever.
+ *   A transport that is only unreachable for now may redeliver instead.
+ * - Header names of a message are lower-case.
  * - `publish` rejects (never hangs past the transport's timeout) when the
  *   message was not accepted; a rejection that is the caller's to handle
  *   carries a `reason` (`EventRejectionReason`) and is counted by the bus.
@@ -42,14 +50,14 @@ export type DeadLetterReason = EventRejectionReason | 'handler_failed';
 /** What the bus records on a dead letter. */
 export interface DeadLetterInfo {
   readonly reason: DeadLetterReason;
-  /** A sentence for people: the parse failure or the last handler error. */
+  /** A sentence for people (at most a few hundred characters): the parse failure or the last handler error. */
   readonly detail: string;
   /** The `error.type` of the last handler error, for `handler_failed`. */
   readonly errorType?: string;
 }
 
 /** One received message, settled by the bus through exactly one of its methods. */
-export interface Delivery {
+export interface TransportMessage {
   /** The raw bytes as received. */
   readonly body: Uint8Array;
   /** Headers, lower-case names. */
@@ -59,15 +67,28 @@ export interface Delivery {
   /** Processed: remove it. */
   ack(): Promise<void>;
   /** Failed: deliver it again after `delayMs`. */
-  retry(delayMs: number): Promise<void>;
+  nak(delayMs: number): Promise<void>;
   /** Give up: move it to the dead-letter destination with `info`. */
   deadLetter(info: DeadLetterInfo): Promise<void>;
+}
+
+/** What a transport can do; the bus and the conformance suite read it. */
+export interface TransportCapabilities {
+  /** `nak(delayMs)` delays the redelivery; otherwise the bus waits the delay itself. */
+  readonly delayedRedelivery: boolean;
+  /** A subscription with `concurrency` 1 receives messages in publish order (retries aside). */
+  readonly ordered: boolean;
+  /** Messages survive the consuming process: one that dies unsettled gets its messages redelivered. */
+  readonly durable: boolean;
+  /** The largest body the transport carries, in bytes; the bus refuses larger publishes and bodies. */
+  readonly maxMessageBytes: number;
 }
 
 /** What the bus asks a transport to receive. */
 export interface SubscriptionSpec {
   readonly type: string;
   readonly group: string;
+  /** Messages the bus processes at once; the transport may prefetch this many. */
   readonly concurrency: number;
   /** The bus dead-letters after this many runs; a transport must not drop a message before. */
   readonly maxDeliver: number;
@@ -75,14 +96,15 @@ export interface SubscriptionSpec {
   readonly deadLetter: string;
 }
 
-/** A transport-side subscription. */
-export interface TransportSubscription {
+/** A transport-side subscription: its messages, as an async iterable the bus pulls from. */
+export interface TransportSubscription extends AsyncIterable<TransportMessage> {
   /** Events waiting for this group (queued, pending, or delivered and not yet settled). */
   backlog(): Promise<number>;
   /**
-   * Stops receiving and resolves once every `deliver` call has settled.
-   * Messages still queued are either delivered first (memory) or left to
-   * the broker for redelivery (NATS). Idempotent.
+   * Stops receiving: the iteration ends once the transport has nothing more
+   * it wants delivered (the memory transport first yields what is queued,
+   * up to its drain timeout; NATS leaves it to the broker). Resolves when
+   * the iteration has ended and every yielded message was settled. Idempotent.
    */
   close(): Promise<void>;
 }
@@ -91,9 +113,11 @@ export interface TransportSubscription {
 export interface EventTransport {
   /** The `messaging.system` value, e.g. `nats` or `sightline_memory`. */
   readonly system: string;
+  /** What it can do; read after `subscribe` or `publish` resolved (a broker's limits are known once connected). */
+  readonly capabilities: TransportCapabilities;
   publish(message: OutgoingMessage): Promise<void>;
   /** Starts receiving; resolves once messages published from now on will be delivered. */
-  subscribe(spec: SubscriptionSpec, deliver: (delivery: Delivery) => Promise<void>): Promise<TransportSubscription>;
+  subscribe(spec: SubscriptionSpec): Promise<TransportSubscription>;
   /** Releases connections and timers, after the bus has closed its subscriptions. Idempotent. */
   close(): Promise<void>;
 }

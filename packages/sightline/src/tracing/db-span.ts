@@ -10,7 +10,8 @@ import {
 } from './stable-semconv.ts';
 import type { SpanResult } from './span-result.ts';
 import { sanitizeSql } from './sql-sanitizer.ts';
-import { withSpan } from './with-span.ts';
+import { runInSpan } from './with-span.ts';
+import { redactPgErrorText } from '../db/pg-error-text.ts';
 
 /** Describes one database operation. */
 export interface DbSpanOptions {
@@ -36,7 +37,8 @@ const MYSQL_SYSTEMS = new Set(['mysql', 'mariadb']);
 /**
  * Runs `fn` in a CLIENT span named `{operation} {collection}` (or just the
  * operation without a collection) with the `db.*` attributes; failures are
- * recorded as by `withSpan`.
+ * recorded as by `withSpan`, PostgreSQL's with the values its error text
+ * quotes replaced by `?`.
  */
 export function withDbSpan<T>(options: DbSpanOptions, fn: (span: Span) => T): SpanResult<T> {
   const attributes: Attributes = {
@@ -50,5 +52,5 @@ export function withDbSpan<T>(options: DbSpanOptions, fn: (span: Span) => T): Sp
     }),
   };
   const name = options.collection === undefined ? options.operation : `${options.operation} ${options.collection}`;
-  return withSpan(name, { kind: SpanKind.CLIENT, attributes }, fn);
+  return runInSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, options.system === 'postgresql' ? redactPgErrorText : undefined);
 }

@@ -1,6 +1,6 @@
 /** Recording a failure on a span the same way everywhere. */
 import { diag, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/api';
+import type { Exception, Span } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER } from './stable-semconv.ts';
 
 /**
@@ -19,9 +19,25 @@ export function errorType(error: unknown): string {
   return ERROR_TYPE_VALUE_OTHER;
 }
 
-function describe(error: unknown): { readonly message: string; readonly exception: Error | string } {
-  if (error instanceof Error) return { message: error.message, exception: error };
-  const message = typeof error === 'string' ? error : String(error);
+/** Rewrites text from an error before it is recorded (e.g. redacting the values a database quoted). */
+export type ErrorTextRedactor = (text: string) => string;
+
+function describe(error: unknown, redact: ErrorTextRedactor | undefined): { readonly message: string; readonly exception: Exception } {
+  if (error instanceof Error) {
+    if (redact === undefined) return { message: error.message, exception: error };
+    const message = redact(error.message);
+    const code = (error as { code?: unknown }).code;
+    return {
+      message,
+      exception: {
+        name: error.name,
+        message,
+        ...(error.stack === undefined ? {} : { stack: redact(error.stack) }),
+        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      },
+    };
+  }
+  const message = (redact ?? String)(typeof error === 'string' ? error : String(error));
   return { message, exception: message };
 }
 
@@ -29,12 +45,13 @@ function describe(error: unknown): { readonly message: string; readonly exceptio
  * Records `error` on `span` (default: the active span): an `exception`
  * event, status ERROR with the error's message, and `error.type` (see
  * {@link errorType}). Accepts any thrown value and never throws; a span
- * that is not recording is left alone.
+ * that is not recording is left alone. `redact`, when given, rewrites the
+ * message and stack before they are recorded.
  */
-export function recordError(error: unknown, span: Span | undefined = trace.getActiveSpan()): void {
+export function recordError(error: unknown, span: Span | undefined = trace.getActiveSpan(), redact?: ErrorTextRedactor): void {
   if (span === undefined || !span.isRecording()) return;
   try {
-    const { message, exception } = describe(error);
+    const { message, exception } = describe(error, redact);
     span.recordException(exception);
     span.setStatus({ code: SpanStatusCode.ERROR, message });
     span.setAttribute(ATTR_ERROR_TYPE, errorType(error));

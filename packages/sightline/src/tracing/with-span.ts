@@ -2,6 +2,7 @@
 import { context, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span, SpanKind, SpanOptions, Tracer } from '@opentelemetry/api';
 import { recordError } from './record-error.ts';
+import type { ErrorTextRedactor } from './record-error.ts';
 import { settle } from './span-result.ts';
 import type { SpanResult } from './span-result.ts';
 import { sightlineTracer } from './tracer.ts';
@@ -48,6 +49,14 @@ export function withSpan<T>(
 ): SpanResult<T> {
   const [options, fn] =
     typeof optionsOrFn === 'function' ? [{}, optionsOrFn] : [optionsOrFn, maybeFn as (span: Span) => T];
+  return runInSpan(name, options, fn, undefined);
+}
+
+/**
+ * `withSpan` with a redactor for the recorded error text; for the span
+ * helpers of this package (database spans), not exported to users.
+ */
+export function runInSpan<T>(name: string, options: WithSpanOptions, fn: (span: Span) => T, redact: ErrorTextRedactor | undefined): SpanResult<T> {
   const parent = options.parentContext ?? context.active();
   const span = (options.tracer ?? sightlineTracer()).startSpan(name, spanOptions(options), parent);
   return context.with(trace.setSpan(parent, span), () =>
@@ -55,7 +64,7 @@ export function withSpan<T>(
       () => fn(span),
       () => span.end(),
       (error) => {
-        recordError(error, span);
+        recordError(error, span, redact);
         span.end();
       },
     ),

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { trace } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { tryGetTenantContext } from 'sightline';
 import { createMetricsRegistry } from 'sightline/metrics';
 import type { MetricsRegistry } from 'sightline';
@@ -130,7 +130,16 @@ async function waitForSample(registry: MetricsRegistry, name: string, labels: Re
 }
 
 /** Defines the shared tests for one adapter. */
-export function describeHttpAdapter(framework: string, start: StartApp): void {
+/** What an adapter promises beyond the shared scenarios. */
+export interface AdapterTraits {
+  /**
+   * A handler's throw is recorded on the server span (exception event). Express hands errors
+   * to its router, which no first middleware sees; there the Express instrumentation records them.
+   */
+  readonly recordsThrownErrors: boolean;
+}
+
+export function describeHttpAdapter(framework: string, start: StartApp, traits: AdapterTraits = { recordsThrownErrors: true }): void {
   describe(`${framework} middleware`, () => {
     let tracing: HttpTracing;
     before(() => {
@@ -180,11 +189,26 @@ export function describeHttpAdapter(framework: string, start: StartApp): void {
       assert.equal(load.parentSpanContext?.spanId, orderSpan.spanContext().spanId);
       assert.equal(load.attributes['tenant.id'], 'acme');
       assert.equal(load.attributes['user.id'], 'u-7');
-      assert.ok(servers.some((s) => s.name === 'GET /boom' && s.attributes['http.route'] === '/boom'));
+      const boom = servers.find((s) => s.name === 'GET /boom' && s.attributes['http.route'] === '/boom');
+      assert.ok(boom, 'the failed request has its server span');
+      if (traits.recordsThrownErrors) {
+        assert.equal(boom.status.code, SpanStatusCode.ERROR);
+        const exceptions = boom.events.filter((event) => event.name === 'exception');
+        assert.equal(exceptions.length, 1, `one exception event on the server span: ${JSON.stringify(boom.events)}`);
+        assert.equal(exceptions[0]?.attributes?.['exception.message'], 'boom');
+      }
       const unmatched = servers.find((s) => s.attributes['http.response.status_code'] === 404);
       assert.equal(unmatched?.name, 'GET');
       assert.equal(unmatched.attributes['http.route'], undefined);
       assert.deepEqual(tracing.problems(), []);
+    });
+
+    it('takes the first value of a repeated tenant header', async (t) => {
+      const { app } = await startApp(t);
+      const headers = new Headers([['x-tenant-id', 'acme'], ['x-tenant-id', 'globex'], ['x-user-id', 'u-7']]);
+      const response = await fetch(`${app.url}/orders/7`, { headers });
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { id: '7', tenant: 'acme', user: 'u-7' });
     });
 
     const bodyReaders = [

@@ -41,10 +41,18 @@ export interface RequestIdInput<Req> {
 /** The raw value `source` yields for a request (not yet validated). Throws what a user function throws. */
 export function readId<Req>(source: IdSource<Req>, input: RequestIdInput<Req>): unknown {
   if (typeof source === 'function') return source(input.request);
-  if ('header' in source) return input.header(source.header);
+  if ('header' in source) return firstListValue(input.header(source.header));
   const claims = source.claims ? source.claims(input.request) : input.defaultClaims();
   if (typeof claims !== 'object' || claims === null) return undefined;
   return (claims as Record<string, unknown>)[source.claim];
+}
+
+/**
+ * The first value of a header that arrived more than once: Node.js and the
+ * Fetch API join repeats with `, ` (`acme, globex`), and ids hold no commas.
+ */
+function firstListValue(value: string | undefined): string | undefined {
+  return value?.split(',', 1)[0]?.trim();
 }
 
 /** The first value of a Node.js header (`string | string[] | undefined`). */

@@ -15,6 +15,7 @@ import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
 import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
+import { recordError } from '../../tracing/record-error.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
@@ -50,6 +51,12 @@ export interface ServerRequestScope {
   readonly context: Context;
   /** Records the request. Only the first call has an effect. */
   end(outcome: ServerRequestOutcome): void;
+  /**
+   * Records what the handler threw on the server span (an `exception` event,
+   * status ERROR, `error.type`), for frameworks that turn it into a response
+   * themselves. Never throws.
+   */
+  fail(error: unknown): void;
 }
 
 /** Measures requests for one adapter instance. */
@@ -121,6 +128,9 @@ export function createHttpServerInstrumentation<Req>(
           } catch (error) {
             diag.warn('sightline: could not record an HTTP request', error);
           }
+        },
+        fail(error) {
+          recordError(error, span);
         },
       };
     },

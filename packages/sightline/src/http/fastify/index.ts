@@ -12,7 +12,7 @@ import { endWithResponse, pathOf } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
 import type { HttpServerOptions } from '../core/options.ts';
 import { createHttpServerInstrumentation } from '../core/server-request.ts';
-import type { ServerRequestInput } from '../core/server-request.ts';
+import type { ServerRequestInput, ServerRequestScope } from '../core/server-request.ts';
 
 /**
  * Options of {@link sightlineFastify}. Id source functions receive the
@@ -22,11 +22,17 @@ export type FastifyOptions = HttpServerOptions<FastifyRequest>;
 
 const plugin: FastifyPluginCallback<FastifyOptions> = (fastify, options, done) => {
   const instrumentation = createHttpServerInstrumentation(resolveHttpServerOptions(options));
+  const scopes = new WeakMap<FastifyRequest, ServerRequestScope>();
   fastify.addHook('onRequest', (request, reply, next) => {
     const scope = instrumentation.start(fastifyRequestInput(request));
     if (scope === undefined) return next();
+    scopes.set(request, scope);
     endWithResponse(reply.raw, scope, () => (request.is404 ? undefined : request.routeOptions.url));
     otelContext.with(scope.context, next);
+  });
+  fastify.addHook('onError', (request, _reply, error, next) => {
+    scopes.get(request)?.fail(error);
+    next();
   });
   done();
 };

@@ -39,6 +39,8 @@ export function sightlineHono(options: HonoOptions = {}): MiddlewareHandler {
     if (outgoing !== undefined) endWithResponse(outgoing, scope, route);
     try {
       await otelContext.with(scope.context, next);
+      // Hono answers a thrown error with its onError handler and keeps the error here.
+      if (c.error !== undefined) scope.fail(c.error);
     } finally {
       if (outgoing === undefined) scope.end({ route: route(), statusCode: c.res.status });
     }
