@@ -179,7 +179,8 @@ void describe('resolveTelemetryConfig: defaults', () => {
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
     assert.deepEqual(config.metrics, {
-      exporter: 'none',
+      exporters: [],
+      otlp: { protocol: 'http/protobuf', intervalMillis: 60_000, timeoutMillis: 30_000 },
       host: '0.0.0.0',
       port: 9464,
       path: '/metrics',
