@@ -78,7 +78,12 @@ export function createHttpServerInstrumentation<Req>(
 
   return {
     start(input) {
-      if (ignored(input.path)) return undefined;
+      if (ignored(input.path)) {
+        // Not measured at all: the instrumentation's measurement of the request is left out too.
+        const ignoredMetadata = httpRpcMetadataOf(otelContext.active());
+        if (ignoredMetadata !== undefined) markDurationRecorded(ignoredMetadata);
+        return undefined;
+      }
       const method = normalizeMethod(input.method);
       const started = performance.now();
       const parent = otelContext.active();
