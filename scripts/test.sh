@@ -17,5 +17,5 @@ fi
 echo "== types"; npx tsc -p tsconfig.json
 echo "== lint"; npx eslint .
 echo "== tests"
-if [ "$#" -gt 0 ]; then set -- "$@"; else set -- 'packages/*/test/**/*.test.ts' 'examples/*/test/**/*.test.ts' 'docs/**/*.test.ts'; fi
+if [ "$#" -gt 0 ]; then set -- "$@"; else set -- 'packages/*/test/**/*.test.ts' 'examples/*/test/**/*.test.ts' 'docs/**/*.test.ts' 'bench/**/*.test.ts'; fi
 exec node --conditions=source --test --test-concurrency=2 --test-timeout=120000 "$@"

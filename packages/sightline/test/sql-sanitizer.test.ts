@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sanitizeSql } from '../src/tracing/sql-sanitizer.ts';
+import { createCachedSqlSanitizer } from '../src/tracing/sanitized-sql.ts';
+import { MAX_SANITIZED_SQL_LENGTH, sanitizeSql, SQL_TRUNCATION_MARKER } from '../src/tracing/sql-sanitizer.ts';
+import type { SqlSanitizerOptions } from '../src/tracing/sql-sanitizer.ts';
 import { redactUrl } from '../src/tracing/url-redaction.ts';
 
 void describe('sanitizeSql', () => {
@@ -40,6 +42,71 @@ void describe('sanitizeSql', () => {
     const sql = `INSERT INTO cards VALUES ('hunter2', 4111111111111111, $$tok_abc$$) /* hunter2 */ -- tok_abc`;
     const sanitized = sanitizeSql(sql);
     for (const secret of secrets) assert.ok(!sanitized.includes(secret), `${secret} leaked: ${sanitized}`);
+  });
+});
+
+void describe('sanitizeSql on long statements', () => {
+  void it('reads only the first MAX_SANITIZED_SQL_LENGTH characters and marks the cut', () => {
+    const head = 'SELECT id FROM orders WHERE id IN (';
+    const sql = `${head}${Array.from({ length: 20_000 }, (_, i) => i).join(', ')}) AND note = 'secret'`;
+    const sanitized = sanitizeSql(sql);
+    assert.ok(sanitized.endsWith(SQL_TRUNCATION_MARKER), sanitized.slice(-40));
+    assert.ok(sanitized.startsWith('SELECT id FROM orders WHERE id IN (?, ?, ?'));
+    assert.ok(!/\d/.test(sanitized), 'no number survives');
+    assert.ok(!sanitized.includes('secret'));
+    assert.ok(sanitized.length <= MAX_SANITIZED_SQL_LENGTH + SQL_TRUNCATION_MARKER.length);
+  });
+
+  void it('a literal cut in two at the limit still becomes ?', () => {
+    const sql = `SELECT a FROM t WHERE b = '${'x'.repeat(MAX_SANITIZED_SQL_LENGTH)}hunter2'`;
+    assert.equal(sanitizeSql(sql), `SELECT a FROM t WHERE b = ?${SQL_TRUNCATION_MARKER}`);
+  });
+
+  void it('a statement at the limit is not marked', () => {
+    const sql = `SELECT ${'a'.repeat(MAX_SANITIZED_SQL_LENGTH - 'SELECT '.length)}`;
+    assert.equal(sanitizeSql(sql), sql);
+  });
+});
+
+void describe('createCachedSqlSanitizer', () => {
+  const counting = () => {
+    const seen: string[] = [];
+    const sanitize = (sql: string, options?: SqlSanitizerOptions) => {
+      seen.push(sql);
+      return sanitizeSql(sql, options);
+    };
+    return { seen, sanitize };
+  };
+
+  void it('sanitizes a statement once and returns the same text after', () => {
+    const { seen, sanitize } = counting();
+    const once = createCachedSqlSanitizer(sanitize);
+    const sql = "SELECT * FROM orders WHERE id = 42 AND note = 'x'";
+    assert.equal(once(sql), 'SELECT * FROM orders WHERE id = ? AND note = ?');
+    assert.equal(once(sql), 'SELECT * FROM orders WHERE id = ? AND note = ?');
+    assert.equal(once(`${sql}`), 'SELECT * FROM orders WHERE id = ? AND note = ?');
+    assert.deepEqual(seen, [sql]);
+  });
+
+  void it('keeps MySQL and standard readings apart', () => {
+    const { seen, sanitize } = counting();
+    const once = createCachedSqlSanitizer(sanitize);
+    const sql = 'SELECT "a" FROM t';
+    assert.equal(once(sql), 'SELECT "a" FROM t');
+    assert.equal(once(sql, { mysqlStrings: true }), 'SELECT ? FROM t');
+    assert.equal(seen.length, 2);
+  });
+
+  void it('forgets the oldest statements beyond its character budget', () => {
+    const { seen, sanitize } = counting();
+    const once = createCachedSqlSanitizer(sanitize, 40);
+    const first = 'SELECT a FROM first_table';
+    const second = 'SELECT b FROM second_table';
+    once(first);
+    once(second);
+    once(second);
+    once(first);
+    assert.deepEqual(seen, [first, second, first]);
   });
 });
 

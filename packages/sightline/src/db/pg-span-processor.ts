@@ -19,7 +19,7 @@ import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
 } from '@opentelemetry/semantic-conventions';
-import { sanitizeSql } from '../tracing/sql-sanitizer.ts';
+import { sanitizeSqlOnce } from '../tracing/sanitized-sql.ts';
 import { redactPgErrorText } from './pg-error-text.ts';
 import { TRACER_NAME } from '../tracing/tracer.ts';
 import { POSTGRESQL } from './pg-query-wrapper.ts';
@@ -78,7 +78,8 @@ function spanName(operation: string, collection: string): string {
  * `db.query.text`. As such a span ends it:
  *
  * - replaces `db.query.text` by the statement with its literals replaced by
- *   `?` ({@link sanitizeSql});
+ *   `?` ({@link sanitizeSqlOnce}: the statement is scanned once, for this and
+ *   for the summary below, and not again when the same statement comes back);
  * - sets `db.operation.name` and `db.collection.name` from the statement
  *   ({@link summarizeSql}) when the span has none and they are known;
  * - renames the span `{db.operation.name} {db.collection.name}`, or
@@ -99,7 +100,7 @@ export class PgSpanProcessor implements SpanProcessor {
   onEnding(span: Span): void {
     const text = span.attributes[ATTR_DB_QUERY_TEXT];
     if (typeof text !== 'string' || !isForeignPgQuery(span)) return;
-    span.setAttribute(ATTR_DB_QUERY_TEXT, sanitizeSql(text));
+    span.setAttribute(ATTR_DB_QUERY_TEXT, sanitizeSqlOnce(text));
     const summary = summarizeSql(text);
     const operation = stringAttribute(span, ATTR_DB_OPERATION_NAME) ?? summary.operation;
     const collection = stringAttribute(span, ATTR_DB_COLLECTION_NAME) ?? summary.collection;

@@ -1,5 +1,5 @@
 /** The low-cardinality operation and collection of a SQL statement, for metric labels and span names. */
-import { sanitizeSql } from '../tracing/sql-sanitizer.ts';
+import { sanitizeSqlOnce } from '../tracing/sanitized-sql.ts';
 
 /** What a statement does and to which table. */
 export interface SqlSummary {
@@ -20,7 +20,7 @@ const MAX_OPERATION_LENGTH = 32;
  * labels: table names come from the application's schema, not from data.
  */
 export function summarizeSql(sql: string): SqlSummary {
-  const text = sanitizeSql(sql);
+  const text = sanitizeSqlOnce(sql);
   const operation = OPERATION.exec(text)?.[0].toUpperCase().slice(0, MAX_OPERATION_LENGTH) ?? '';
   const collection = TABLE.exec(text)?.[1] ?? '';
   return { operation, collection };

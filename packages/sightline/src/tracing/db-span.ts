@@ -9,7 +9,7 @@ import {
   ATTR_DB_SYSTEM_NAME,
 } from './stable-semconv.ts';
 import type { SpanResult } from './span-result.ts';
-import { sanitizeSql } from './sql-sanitizer.ts';
+import { sanitizeSqlOnce } from './sanitized-sql.ts';
 import { runInSpan } from './with-span.ts';
 import { redactPgErrorText } from '../db/pg-error-text.ts';
 
@@ -22,7 +22,7 @@ export interface DbSpanOptions {
   /** `db.collection.name`: the table or collection. */
   readonly collection?: string;
   /**
-   * The statement. Recorded as `db.query.text` after {@link sanitizeSql}
+   * The statement. Recorded as `db.query.text` after {@link sanitizeSqlOnce}
    * replaced its literals with `?`; for non-SQL systems pass text without values.
    */
   readonly statement?: string;
@@ -48,7 +48,7 @@ export function withDbSpan<T>(options: DbSpanOptions, fn: (span: Span) => T): Sp
     ...(options.collection !== undefined && { [ATTR_DB_COLLECTION_NAME]: options.collection }),
     ...(options.namespace !== undefined && { [ATTR_DB_NAMESPACE]: options.namespace }),
     ...(options.statement !== undefined && {
-      [ATTR_DB_QUERY_TEXT]: sanitizeSql(options.statement, { mysqlStrings: MYSQL_SYSTEMS.has(options.system) }),
+      [ATTR_DB_QUERY_TEXT]: sanitizeSqlOnce(options.statement, { mysqlStrings: MYSQL_SYSTEMS.has(options.system) }),
     }),
   };
   const name = options.collection === undefined ? options.operation : `${options.operation} ${options.collection}`;
