@@ -14,7 +14,7 @@ import { HOOKED_MODULES } from '../src/telemetry/loader-hook.ts';
 void it('the loader hook covers every module an enabled instrumentation patches', async () => {
   const instrumentations = await createInstrumentations(
     { http: true, undici: true, pg: true, ioredis: true, express: true, pino: true, winston: true },
-    { ignoreIncomingRequest: () => false, sendLogs: false },
+    { ignoreIncomingRequest: () => false, serverResponseHook: () => undefined, sendLogs: false },
   );
   try {
     const patched = new Set(

@@ -73,10 +73,8 @@ const invalid: readonly InvalidCase[] = [
   { name: 'unknown enabled instrumentation', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' }, setting: 'instrumentations', source: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', message: "each one of http, undici, pg, ioredis, express, pino, winston, got 'redis'" },
   { name: 'unknown disabled instrumentation', env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' }, setting: 'instrumentations', source: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', message: "got 'fs'" },
   { name: 'unknown instrumentation option', options: untyped({ instrumentations: { mongodb: true } }), setting: 'instrumentations', source: 'option', message: "instrumentation names (http, undici, pg, ioredis, express, pino, winston), got 'mongodb'" },
-  { name: 'metrics exporter', env: { OTEL_METRICS_EXPORTER: 'otlp' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "one of prometheus, none, got 'otlp' (setting metrics.exporter). Sightline exposes metrics for Prometheus to scrape and does not push them over OTLP. Set OTEL_METRICS_EXPORTER=prometheus (or none" },
-  { name: 'metrics exporter list with otlp', env: { OTEL_METRICS_EXPORTER: 'prometheus,OTLP' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "got 'prometheus,OTLP' (setting metrics.exporter). Sightline exposes metrics for Prometheus to scrape and does not push them over OTLP. Set OTEL_METRICS_EXPORTER=prometheus (or none, and mount createMetricsHandler(telemetry.metrics) on your own server); to forward the metrics over OTLP, point an OpenTelemetry Collector's prometheus receiver at that endpoint." },
-  { name: 'metrics exporter option otlp', options: untyped({ metrics: { exporter: 'otlp' } }), setting: 'metrics.exporter', source: 'option', message: "prometheus receiver at that endpoint" },
-  { name: 'metrics exporter list', env: { OTEL_METRICS_EXPORTER: 'prometheus,none' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "a single exporter, one of prometheus, none, got 'prometheus,none'" },
+  { name: 'metrics exporter unknown', env: { OTEL_METRICS_EXPORTER: 'statsd' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "got 'statsd'" },
+  { name: 'metrics exporter list with none', env: { OTEL_METRICS_EXPORTER: 'prometheus,none' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "(none stands alone), got 'prometheus,none'" },
   { name: 'metrics path', options: { metrics: { path: 'metrics' } }, setting: 'metrics.path', source: 'option', message: "a path starting with / without a query, fragment or spaces, got 'metrics'" },
   { name: 'metrics path query', options: { metrics: { path: '/metrics?x=1' } }, setting: 'metrics.path', source: 'option', message: "got '/metrics?x=1'" },
   { name: 'series cap', options: { metrics: { maxSeriesPerMetric: 0 } }, setting: 'metrics.maxSeriesPerMetric', source: 'option', message: 'a whole number of series of at least 1, got 0' },
@@ -189,7 +187,8 @@ void describe('resolveTelemetryConfig: defaults', () => {
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
     assert.deepEqual(config.metrics, {
-      exporter: 'none',
+      exporters: [],
+      otlp: { protocol: 'http/protobuf', intervalMillis: 60_000, timeoutMillis: 30_000 },
       host: '0.0.0.0',
       port: 9464,
       path: '/metrics',
@@ -335,16 +334,18 @@ void describe('resolveTelemetryConfig: precedence', () => {
     };
     const fromEnv = resolveTelemetryConfig({}, env).metrics;
     assert.deepEqual(
-      { exporter: fromEnv.exporter, host: fromEnv.host, port: fromEnv.port, bearerToken: fromEnv.bearerToken },
-      { exporter: 'none', host: '127.0.0.1', port: 9100, bearerToken: 'from-env' },
+      { exporters: fromEnv.exporters, host: fromEnv.host, port: fromEnv.port, bearerToken: fromEnv.bearerToken },
+      { exporters: [], host: '127.0.0.1', port: 9100, bearerToken: 'from-env' },
     );
     const options = { metrics: { exporter: 'prometheus', host: '::1', path: '/internal/metrics', bearerToken: 'opt', maxSeriesPerMetric: 50, defaultMetrics: false } } as const;
     const fromOptions = resolveTelemetryConfig(options, env).metrics;
     assert.deepEqual(
       { ...fromOptions, tenantLabels: undefined },
-      { exporter: 'prometheus', host: '::1', port: 9100, path: '/internal/metrics', bearerToken: 'opt', maxSeriesPerMetric: 50, defaultMetrics: false, tenantLabels: undefined },
+      { exporters: ['prometheus'], otlp: { protocol: 'http/protobuf', intervalMillis: 60_000, timeoutMillis: 30_000 }, host: '::1', port: 9100, path: '/internal/metrics', bearerToken: 'opt', maxSeriesPerMetric: 50, defaultMetrics: false, tenantLabels: undefined },
     );
-    assert.equal(resolveTelemetryConfig({}, { OTEL_METRICS_EXPORTER: 'Prometheus' }).metrics.exporter, 'prometheus');
+    assert.deepEqual(resolveTelemetryConfig({}, { OTEL_METRICS_EXPORTER: 'Prometheus' }).metrics.exporters, ['prometheus']);
+    const pushed = resolveTelemetryConfig({}, { OTEL_METRICS_EXPORTER: 'prometheus, otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_METRIC_EXPORT_INTERVAL: '500' }).metrics;
+    assert.deepEqual([pushed.exporters, pushed.otlp], [['prometheus', 'otlp'], { protocol: 'grpc', intervalMillis: 500, timeoutMillis: 30_000 }]);
   });
 
   void it('tenant labels: SIGHTLINE_METRICS_TENANT_LABELS as off, allow:<ids> or top:<k>', () => {

@@ -58,7 +58,11 @@ export function wrapQuery(client: PgClientLike, original: QueryFunction, recordi
     const statement = statementOf(args[0]);
     const { operation, collection } = summarizeSql(statement);
     const start = performance.now();
+    // The pg instrumentation records db.client.operation.duration itself (into the same metric when
+    // telemetry runs), so a statement it sees is not recorded twice.
+    const recordedByInstrumentation = hasPgAutoInstrumentation(client);
     const record = (error: unknown): void => {
+      if (recordedByInstrumentation) return;
       recording.duration.observe(
         {
           db_system_name: POSTGRESQL,

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
 import type { OpenMetricsContentType, PrometheusContentType } from '@prometheus-io/client';
 import { MetricDefinitionConflictError } from '../errors.ts';
 import { catalogue } from './catalogue.ts';
-import { addDefaultMetrics, removeDefaultMetrics } from './default-metrics.ts';
+import { addDefaultMetrics, processRuntimeMetrics, removeDefaultMetrics } from './default-metrics.ts';
 import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
 import { exemplarLabelsFor, exemplarLength, MAX_EXEMPLAR_LABEL_CHARS } from './exemplar.ts';
 import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
@@ -61,6 +61,40 @@ export interface MetricsRegistry {
    * (`SIGHTLINE_METRICS_UNSERVED`), that its metrics reach no one.
    */
   markRead(): void;
+  /**
+   * Registers `collect` to run before each render and each OTLP push (the
+   * callbacks of asynchronous OpenTelemetry instruments use this). A
+   * callback that throws or rejects is skipped and counted in
+   * `sightline_metrics_collector_errors_total` under `metric`. Returns a
+   * function that removes it.
+   */
+  addCollector(metric: string, collect: () => void | Promise<void>): () => void;
+  /**
+   * Runs the collectors and returns every metric with its current values,
+   * named as OpenTelemetry names them: what an OTLP push sends.
+   */
+  collect(): Promise<readonly CollectedMetric[]>;
+}
+
+/** One metric as {@link MetricsRegistry.collect} reads it. */
+export interface CollectedMetric {
+  /** The OpenTelemetry name and unit (for the Prometheus client's runtime metrics: the Prometheus name without `_total`, no unit). */
+  readonly otelName: string;
+  readonly otelUnit: string;
+  readonly description: string;
+  readonly type: MetricDefinition['type'];
+  /** The Prometheus client's values: one per series, and for a histogram one per bucket (`le` label), `_sum` and `_count`. */
+  readonly values: readonly CollectedValue[];
+}
+
+/** One value of a {@link CollectedMetric}. */
+export interface CollectedValue {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly value: number;
+  /** For a histogram: `<name>_bucket`, `<name>_sum` or `<name>_count`. */
+  readonly metricName?: string | undefined;
+  /** The exemplar of a histogram bucket. */
+  readonly exemplar?: { readonly labelSet: Readonly<Record<string, string>>; readonly value: number; readonly timestamp: number } | null | undefined;
 }
 
 /**
@@ -115,6 +149,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   readonly #openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   readonly #text = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
   readonly #instruments = new Map<string, { definition: MetricDefinition; instrument: AnyInstrument }>();
+  readonly #metrics = new Map<MetricDefinition, Counter<string> | Gauge<string> | Histogram<string>>();
   readonly #collectors = new Set<Collector>();
   readonly #warnings = new WarnOnce();
   readonly #overflow: CounterInstrument<'metric'>;
@@ -151,7 +186,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
 
   counter<L extends string>(definition: CounterDefinition<L>): CounterInstrument<L> {
     return this.#getOrCreate(definition, () => {
-      const metric = this.#register(new Counter<string>(this.#configOf(definition)));
+      const metric = this.#register(definition, new Counter<string>(this.#configOf(definition)));
       const series = this.#series(definition);
       return {
         inc: (labels, value = 1) => {
@@ -163,20 +198,14 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
 
   gauge<L extends string>(definition: GaugeDefinition<L>): GaugeInstrument<L> {
     return this.#getOrCreate(definition, () => {
-      const metric = this.#register(new Gauge<string>(this.#configOf(definition)));
+      const metric = this.#register(definition, new Gauge<string>(this.#configOf(definition)));
       const series = this.#series(definition);
       const instrument: GaugeInstrument<L> = {
         set: (labels, value) => series.record(labels, value, Number.isFinite, (checked) => metric.set(checked, value)),
         inc: (labels, value = 1) => series.record(labels, value, Number.isFinite, (checked) => metric.inc(checked, value)),
         dec: (labels, value = 1) => series.record(labels, value, Number.isFinite, (checked) => metric.dec(checked, value)),
         remove: (labels) => series.remove(labels, (checked) => metric.remove(checked)),
-        addCollector: (collect) => {
-          const collector: Collector = { metric: definition.name, run: () => collect(instrument) };
-          this.#collectors.add(collector);
-          return () => {
-            this.#collectors.delete(collector);
-          };
-        },
+        addCollector: (collect) => this.addCollector(definition.name, () => collect(instrument)),
       };
       return instrument;
     });
@@ -185,6 +214,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   histogram<L extends string>(definition: HistogramDefinition<L>): HistogramInstrument<L> {
     return this.#getOrCreate(definition, () => {
       const metric = this.#register(
+        definition,
         new Histogram<string>({ ...this.#configOf(definition), buckets: [...definition.buckets], enableExemplars: true }),
       );
       const series = this.#series(definition);
@@ -197,6 +227,32 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
         },
       } satisfies HistogramInstrument<L>;
     });
+  }
+
+  addCollector(metric: string, collect: () => void | Promise<void>): () => void {
+    const collector: Collector = { metric, run: collect };
+    this.#collectors.add(collector);
+    return () => {
+      this.#collectors.delete(collector);
+    };
+  }
+
+  async collect(): Promise<readonly CollectedMetric[]> {
+    this.#unserved.read();
+    await this.#runCollectors();
+    const collected: CollectedMetric[] = [];
+    for (const [definition, metric] of this.#metrics) {
+      const { values } = (await metric.get()) as unknown as { values: CollectedValue[] };
+      collected.push({ otelName: definition.otelName, otelUnit: definition.otelUnit, description: definition.help, type: definition.type, values });
+    }
+    if (this.#config.defaultMetrics) {
+      for (const metric of processRuntimeMetrics()) {
+        if (metric.type !== 'counter' && metric.type !== 'gauge' && metric.type !== 'histogram') continue;
+        const { values } = (await metric.get()) as unknown as { values: CollectedValue[] };
+        collected.push({ otelName: metric.name.replace(/_total$/, ''), otelUnit: '', description: metric.help, type: metric.type, values });
+      }
+    }
+    return collected;
   }
 
   async render(format: MetricsFormat): Promise<string> {
@@ -247,7 +303,8 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
     };
   }
 
-  #register<M extends Counter<string> | Gauge<string> | Histogram<string>>(metric: M): M {
+  #register<M extends Counter<string> | Gauge<string> | Histogram<string>>(definition: MetricDefinition, metric: M): M {
+    this.#metrics.set(definition, metric);
     registerView(this.#text, metric as unknown as Parameters<typeof registerView>[1]);
     return metric;
   }

@@ -18,6 +18,7 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { context, diag } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from './config/types.ts';
 import { isLoaderHookRegistered } from './loader-hook.ts';
@@ -30,6 +31,8 @@ type Switches = { readonly [K in InstrumentationName]: boolean };
 export interface InstrumentationSettings {
   /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
+  /** Called with the span and the response of every request the http instrumentation sees, when it starts. */
+  readonly serverResponseHook: (span: Span, response: unknown) => void;
   /** Whether the pino and winston instrumentations send records to the logs pipeline (a logs exporter is configured). */
   readonly sendLogs: boolean;
 }
@@ -52,8 +55,11 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
   http: {
     modules: [],
     patchesOnLoad: true,
-    create: async ({ ignoreIncomingRequest }) =>
-      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({ ignoreIncomingRequestHook: ignoreIncomingRequest }),
+    create: async ({ ignoreIncomingRequest, serverResponseHook }) =>
+      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({
+        ignoreIncomingRequestHook: ignoreIncomingRequest,
+        responseHook: serverResponseHook,
+      }),
   },
   undici: {
     modules: [],

@@ -9,7 +9,7 @@
  * its neighbours are the only place in Sightline that touches the
  * OpenTelemetry SDK.
  */
-import { context, diag, propagation, trace } from '@opentelemetry/api';
+import { context, diag, metrics as metricsApi, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -19,7 +19,14 @@ import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { configureDefaultMetricsRegistry } from '../metrics/default-registry.ts';
+import { createRegistryMeterProvider } from '../metrics/otel-meter-provider.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
+import { catalogue } from '../metrics/catalogue.ts';
+import { isDurationRecorded } from '../http/core/request-metadata.ts';
+import { activeRequestsHook } from './active-requests.ts';
+import { startMetricsPush } from './metrics-push/metrics-push.ts';
+import type { MetricsPush } from './metrics-push/metrics-push.ts';
+import { createMetricExporter } from './metrics-push/otlp-metric-exporter.ts';
 import { registerTelemetryMetrics } from '../metrics/telemetry-metrics.ts';
 import { MetricsServerStartError, TelemetryAlreadyStartedError, TelemetryGlobalConflictError } from '../errors.ts';
 import type { TelemetryEntry } from './config/resolve.ts';
@@ -52,9 +59,13 @@ const ENTRIES: { readonly [K in TelemetryOrigin]: TelemetryEntry } = {
  * environment alone decides. `logLevel` (`OTEL_LOG_LEVEL`) turns on
  * OpenTelemetry's diagnostic logging.
  *
- * With `metrics.exporter: 'prometheus'` (`OTEL_METRICS_EXPORTER=prometheus`)
- * the metrics server starts too, with the `metrics.*` options (path, bearer
- * token, series cap, tenant-label policy); its scrapes are not traced.
+ * Metrics go to the process's default registry, configured with the
+ * `metrics.*` options (series cap, tenant-label policy); the OpenTelemetry
+ * metrics API is registered to record into it too, so the upstream http,
+ * undici and pg instrumentations give HTTP server and client and database
+ * durations with no code. With `metrics.exporter: 'prometheus'`
+ * (`OTEL_METRICS_EXPORTER=prometheus`) the metrics server starts too (its
+ * scrapes are not traced); with `otlp` the metrics are pushed over OTLP.
  *
  * - A bad option rejects with `InvalidConfigError` before anything is
  *   registered. A bad environment variable is reported in one line on stderr
@@ -93,19 +104,22 @@ export async function startTelemetryAs(origin: TelemetryOrigin, options: Telemet
 
 async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, release: () => void): Promise<Telemetry> {
   let scrapeEndpoint: ScrapeEndpoint | undefined;
+  const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
+  const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
   const instrumentations = await createInstrumentations(config.instrumentations, {
     ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
+    serverResponseHook: activeRequestsHook(metrics),
     sendLogs: config.logs.exporters.length > 0,
   });
   const disableInstrumentations = (): void => {
     for (const instrumentation of instrumentations) instrumentation.disable();
   };
   let metricsServer: MetricsServer | undefined;
+  let metricsPush: MetricsPush | undefined;
   try {
     const exporters = await createSpanExporters(config.traces);
-    const { host, port, path, bearerToken, maxSeriesPerMetric, defaultMetrics, tenantLabels } = config.metrics;
-    const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
-    if (config.metrics.exporter === 'prometheus') {
+    const resource = buildResource(config);
+    if (config.metrics.exporters.includes('prometheus')) {
       // Loaded only now, after the instrumentations exist: importing node:http earlier would
       // load it before the http instrumentation can patch it for the app.
       const { startMetricsServer } = await import('../metrics/metrics-server.ts');
@@ -117,6 +131,10 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
         writeStderrLine(`sightline: ${error.message} Telemetry runs without the metrics server.`);
       }
     }
+    if (config.metrics.exporters.includes('otlp')) {
+      const { protocol, intervalMillis, timeoutMillis } = config.metrics.otlp;
+      metricsPush = startMetricsPush(metrics, await createMetricExporter(protocol), { intervalMillis, timeoutMillis, resource });
+    }
     const spanStats = new SpanStatsMeterProvider();
     const spanProcessors: SpanProcessor[] = [new TenantSpanProcessor({ hashUserIds: config.context.hashUserIds })];
     if (instrumentations.some((instrumentation) => instrumentation.instrumentationName === PG_INSTRUMENTATION_SCOPE)) {
@@ -127,7 +145,6 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
     exporters.forEach((exporter, index) => {
       spanProcessors.push(new BatchSpanProcessor({ exporter, ...config.batch, ...(index === 0 ? { selfObsMeterProvider: spanStats } : {}) }));
     });
-    const resource = buildResource(config);
     const provider = new TracerProvider({
       resource,
       sampler: createSampler(config.sampler),
@@ -138,12 +155,22 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       await provider.shutdown();
       throw new TelemetryGlobalConflictError();
     }
+    // Measurements of a request the middleware records itself are left out, so it is recorded once.
+    const meterProvider = createRegistryMeterProvider(metrics, (definition, measured) =>
+      definition === catalogue.httpServerRequestDuration && isDurationRecorded(measured ?? context.active()),
+    );
+    const ownsMeterProvider = metricsApi.setGlobalMeterProvider(meterProvider);
+    if (!ownsMeterProvider) diag.warn('sightline: another OpenTelemetry MeterProvider is registered; metrics recorded through the API go to it');
     const logsPipeline = await startLogsPipeline(config.logs, resource);
-    const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider });
+    const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider, meterProvider });
 
     const telemetry: RunningTelemetry = new RunningTelemetry(config, {
-      shutdownProvider: async () => void (await Promise.all([provider.shutdown(), logsPipeline?.shutdown()])),
-      flushProvider: async () => void (await Promise.all([provider.forceFlush(), logsPipeline?.flush()])),
+      shutdownProvider: async () => {
+        await Promise.all([provider.shutdown(), metricsPush?.shutdown(), logsPipeline?.shutdown()]);
+      },
+      flushProvider: async () => {
+        await Promise.all([provider.forceFlush(), metricsPush?.forceFlush(), logsPipeline?.flush()]);
+      },
       stats: () => spanStats.stats(),
       metrics,
       metricsUrl: metricsServer?.url,
@@ -152,6 +179,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
         void metricsServer?.close();
         hooks.remove();
         unloadInstrumentations();
+        if (ownsMeterProvider) metricsApi.disable();
         unregisterGlobals();
         release();
       },
@@ -163,6 +191,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
   } catch (error) {
     disableInstrumentations();
     await metricsServer?.close();
+    await metricsPush?.shutdown();
     throw error;
   }
 }
@@ -195,7 +224,8 @@ function unregisterGlobals(): void {
 
 function describeExport(config: ResolvedTelemetryConfig): Record<string, unknown> {
   const { exporters, protocol, endpoint } = config.traces;
-  return exporters.includes('otlp') ? { exporters, protocol, endpoint } : { exporters };
+  const traces = exporters.includes('otlp') ? { exporters, protocol, endpoint } : { exporters };
+  return { ...traces, metrics: config.metrics.exporters };
 }
 
 /** The SDK's span limits: an unset value length means no limit. */

@@ -9,7 +9,7 @@
  * `http_server_active_requests` and names the server span after the route.
  */
 import type { EventEmitter } from 'node:events';
-import { createContextKey, context as otelContext, diag, trace } from '@opentelemetry/api';
+import { context as otelContext, diag, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
@@ -20,6 +20,7 @@ import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
 import { runListenersInContext } from './request-listeners.ts';
+import { httpRpcMetadataOf, isActiveCounted, markDurationRecorded } from './request-metadata.ts';
 import { RequestTenantResolver } from './request-tenant.ts';
 
 /** What the core needs to know about an incoming request. */
@@ -77,13 +78,22 @@ export function createHttpServerInstrumentation<Req>(
 
   return {
     start(input) {
-      if (ignored(input.path)) return undefined;
+      if (ignored(input.path)) {
+        // Not measured at all: the instrumentation's measurement of the request is left out too.
+        const ignoredMetadata = httpRpcMetadataOf(otelContext.active());
+        if (ignoredMetadata !== undefined) markDurationRecorded(ignoredMetadata);
+        return undefined;
+      }
       const method = normalizeMethod(input.method);
       const started = performance.now();
       const parent = otelContext.active();
       const metadata = httpRpcMetadataOf(parent);
       const span = metadata?.span ?? trace.getSpan(parent);
-      active.inc({ http_request_method: method });
+      // Telemetry counts active requests itself when its http instrumentation runs; the middleware
+      // records the duration, and the instrumentation's measurement of this request is left out.
+      const countsActive = !isActiveCounted(metadata);
+      if (metadata !== undefined) markDurationRecorded(metadata);
+      if (countsActive) active.inc({ http_request_method: method });
       let requestContext = parent;
       try {
         requestContext = tenants.contextFor(parent, input);
@@ -105,7 +115,7 @@ export function createHttpServerInstrumentation<Req>(
         end(outcome) {
           if (ended) return;
           ended = true;
-          active.dec({ http_request_method: method });
+          if (countsActive) active.dec({ http_request_method: method });
           try {
             const route = outcome.route ?? config.unmatchedRoute;
             duration.observe(
@@ -151,40 +161,4 @@ function stampTenant(span: Span, requestContext: Context): void {
   if (tenant === undefined || !span.isRecording()) return;
   span.setAttribute(TENANT_ID_KEY, tenant.tenantId);
   if (tenant.userId !== undefined) span.setAttribute(USER_ID_KEY, tenant.userId);
-}
-
-/**
- * The key under which OpenTelemetry's HTTP instrumentation keeps the request's
- * RPC metadata (`@opentelemetry/core`'s `RPC_METADATA_KEY`; context keys are
- * registered symbols, so the API recreates it).
- */
-const RPC_METADATA_KEY = createContextKey('OpenTelemetry SDK Context Key RPC_METADATA');
-
-/** The RPC metadata the HTTP instrumentation keeps for a request (`@opentelemetry/core`'s `HTTPMetadata`). */
-interface HttpRpcMetadata {
-  readonly type: 'http';
-  readonly span: Span;
-  route?: string | undefined;
-}
-
-/**
- * The HTTP instrumentation's metadata of the request, when it made a server
- * span. Two uses:
- *
- * - The server span is taken from it, not from the active span: with the
- *   Express instrumentation on, each middleware (this one too) runs in a span
- *   of its own.
- * - Its `route` is where framework instrumentations put the route, and the
- *   HTTP instrumentation names the span after it when the response closes,
- *   after `end` ran on `finish`. The Express instrumentation sets it to the
- *   deepest mount path it passed (`/orders` for `/orders/42/extra` that no
- *   route of the `/orders` router matched), so `end` sets it to the route the
- *   request was recorded with, or clears it when no route matched: the span
- *   then agrees with the `http_route` label. It is cleared for an unknown
- *   method too, as the instrumentation would name the span after the raw
- *   method instead of `HTTP route`.
- */
-function httpRpcMetadataOf(parent: Context): HttpRpcMetadata | undefined {
-  const metadata = parent.getValue(RPC_METADATA_KEY) as Partial<HttpRpcMetadata> | undefined;
-  return metadata?.type === 'http' && metadata.span !== undefined ? (metadata as HttpRpcMetadata) : undefined;
 }

@@ -1,29 +1,43 @@
 /**
  * Metrics exposure (`OTEL_METRICS_EXPORTER`, `OTEL_EXPORTER_PROMETHEUS_*`,
+ * `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, `OTEL_METRIC_EXPORT_*`,
  * `SIGHTLINE_METRICS_*`): whether and where the metrics server listens, its
- * scrape token, and the options of the registry `startTelemetry` creates.
+ * scrape token, whether and how often metrics are pushed over OTLP, and the
+ * options of the registry `startTelemetry` configures.
  */
 import { DEFAULT_MAX_SERIES_PER_METRIC } from '../../metrics/registry-options.ts';
 import { tenantLabels } from '../../metrics/tenant-label-policy.ts';
 import type { TenantLabelPolicy } from '../../metrics/tenant-label-policy.ts';
 import type { Candidate, Env } from './env.ts';
 import { firstSet, resolveValue } from './env.ts';
-import type { MetricsExporter, ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
-import { asBoolean, asEnum, asInteger, asNonEmptyString, asSecretToken, asUrlPath, optionGroup, reject } from './validate.ts';
+import type { MetricsExporter, OtlpProtocol, ResolvedTelemetryConfig, TelemetryOptions } from './types.ts';
+import { asBoolean, asEnum, asInteger, asMillis, asNonEmptyString, asSecretToken, asUrlPath, optionGroup, reject } from './validate.ts';
 
-const EXPORTERS: readonly MetricsExporter[] = ['prometheus', 'none'];
-
-/** Why `otlp` is refused, and what to do instead. */
-const OTLP_HINT =
-  'Sightline exposes metrics for Prometheus to scrape and does not push them over OTLP. ' +
-  'Set OTEL_METRICS_EXPORTER=prometheus (or none, and mount createMetricsHandler(telemetry.metrics) on your own server); ' +
-  "to forward the metrics over OTLP, point an OpenTelemetry Collector's prometheus receiver at that endpoint.";
+const EXPORTERS: readonly MetricsExporter[] = ['prometheus', 'otlp', 'none'];
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 
 /** Resolves `config.metrics`. */
 export function resolveMetrics(options: TelemetryOptions, env: Env): ResolvedTelemetryConfig['metrics'] {
   const metrics = optionGroup(options.metrics, 'metrics');
   return {
-    exporter: resolveValue(firstSet('metrics.exporter', metrics['exporter'], env, ['OTEL_METRICS_EXPORTER']), asMetricsExporter, 'none'),
+    exporters: resolveValue(firstSet('metrics.exporter', metrics['exporter'], env, ['OTEL_METRICS_EXPORTER']), asMetricsExporters, []),
+    otlp: {
+      protocol: resolveValue(
+        firstSet('metrics.protocol', metrics['protocol'], env, ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL']),
+        (c) => asEnum(c, PROTOCOLS),
+        'http/protobuf',
+      ),
+      intervalMillis: resolveValue(
+        firstSet('metrics.exportIntervalMillis', metrics['exportIntervalMillis'], env, ['OTEL_METRIC_EXPORT_INTERVAL']),
+        (c) => asInteger(c, { min: 1, unit: 'milliseconds' }),
+        60_000,
+      ),
+      timeoutMillis: resolveValue(
+        firstSet('metrics.exportTimeoutMillis', metrics['exportTimeoutMillis'], env, ['OTEL_METRIC_EXPORT_TIMEOUT']),
+        asMillis,
+        30_000,
+      ),
+    },
     host: resolveValue(firstSet('metrics.host', metrics['host'], env, ['OTEL_EXPORTER_PROMETHEUS_HOST']), asNonEmptyString, '0.0.0.0'),
     port: resolveValue(
       firstSet('metrics.port', metrics['port'], env, ['OTEL_EXPORTER_PROMETHEUS_PORT']),
@@ -51,15 +65,21 @@ export function resolveMetrics(options: TelemetryOptions, env: Env): ResolvedTel
 }
 
 /**
- * `prometheus` or `none`. `otlp`, alone or in a list such as
- * `prometheus,otlp`, is refused with what to do instead; any other list
- * is refused as more than one exporter.
+ * The exporters to run, from `prometheus`, `otlp` or `none`, alone or as a
+ * list (`prometheus,otlp` in the environment, an array as an option); `none`
+ * in a list with others is refused. `none` is the empty list.
  */
-function asMetricsExporter(candidate: Candidate): MetricsExporter {
-  const entries = typeof candidate.value === 'string' ? candidate.value.split(',').map((entry) => entry.trim().toLowerCase()) : [];
-  if (entries.includes('otlp')) return reject(candidate, `one of ${EXPORTERS.join(', ')}`, OTLP_HINT);
-  if (entries.length > 1) return reject(candidate, `a single exporter, one of ${EXPORTERS.join(', ')}`);
-  return asEnum(candidate, EXPORTERS);
+function asMetricsExporters(candidate: Candidate): readonly ('prometheus' | 'otlp')[] {
+  const { value } = candidate;
+  const entries = Array.isArray(value)
+    ? (value as unknown[])
+    : typeof value === 'string'
+      ? value.split(',').map((entry) => entry.trim())
+      : [value];
+  const expected = `${EXPORTERS.join(', ')}, or a list of prometheus and otlp`;
+  const names = entries.map((entry) => asEnum({ ...candidate, value: typeof entry === 'string' ? entry.toLowerCase() : entry }, EXPORTERS));
+  if (names.includes('none')) return names.length === 1 ? Object.freeze([]) : reject(candidate, `${expected} (none stands alone)`);
+  return Object.freeze([...new Set(names.filter((name): name is 'prometheus' | 'otlp' => name !== 'none'))]);
 }
 
 const POLICY_SYNTAX = "off, allow:<tenant>,<tenant>... or top:<k> with k a whole number of at least 1";

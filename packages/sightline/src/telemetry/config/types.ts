@@ -30,7 +30,7 @@ export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
 export type OtlpCompression = 'gzip' | 'none';
 
 /** How metrics are exposed: a Prometheus scrape endpoint, or not at all. */
-export type MetricsExporter = 'prometheus' | 'none';
+export type MetricsExporter = 'prometheus' | 'otlp' | 'none';
 
 /**
  * Levels of OpenTelemetry's diagnostic logger (`diag`), from quietest to
@@ -253,11 +253,21 @@ export interface ShutdownOptions {
 export interface MetricsOptions {
   /**
    * `prometheus` starts the metrics server (`/metrics` on host:port) with the
-   * telemetry; `none` starts no server (mount `createMetricsHandler(telemetry.metrics)`
+   * telemetry; `otlp` pushes the metrics over OTLP (see `protocol`,
+   * `exportIntervalMillis`; endpoint, headers, compression and temporality
+   * come from the standard `OTEL_EXPORTER_OTLP_METRICS_*` variables); both
+   * may be given (`['prometheus', 'otlp']`, env `prometheus,otlp`); `none`
+   * starts neither (mount `createMetricsHandler(telemetry.metrics)`
    * yourself). Env: `OTEL_METRICS_EXPORTER`. Default: `none`, so nothing
-   * listens unless asked for.
+   * listens or sends unless asked for.
    */
-  readonly exporter?: MetricsExporter | undefined;
+  readonly exporter?: MetricsExporter | readonly MetricsExporter[] | undefined;
+  /** OTLP protocol of the push. Env: `OTEL_EXPORTER_OTLP_METRICS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Default: `http/protobuf`. */
+  readonly protocol?: OtlpProtocol | undefined;
+  /** Milliseconds between pushes. Env: `OTEL_METRIC_EXPORT_INTERVAL`. Default: 60000. */
+  readonly exportIntervalMillis?: number | undefined;
+  /** Longest a push may take before it counts as failed. Env: `OTEL_METRIC_EXPORT_TIMEOUT`. Default: 30000. */
+  readonly exportTimeoutMillis?: number | undefined;
   /** Address the scrape endpoint listens on. Env: `OTEL_EXPORTER_PROMETHEUS_HOST`. Default: `0.0.0.0`. */
   readonly host?: string | undefined;
   /** Port of the scrape endpoint, 0 for any free port. Env: `OTEL_EXPORTER_PROMETHEUS_PORT`. Default: 9464. */
@@ -344,7 +354,14 @@ export interface ResolvedTelemetryConfig {
     readonly timeoutMillis: number;
   };
   readonly metrics: {
-    readonly exporter: MetricsExporter;
+    /** The exporters that run; empty for `none`. */
+    readonly exporters: readonly ('prometheus' | 'otlp')[];
+    /** The OTLP push, when `exporters` has `otlp`. */
+    readonly otlp: {
+      readonly protocol: OtlpProtocol;
+      readonly intervalMillis: number;
+      readonly timeoutMillis: number;
+    };
     readonly host: string;
     readonly port: number;
     readonly path: string;
