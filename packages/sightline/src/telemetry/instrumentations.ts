@@ -32,7 +32,7 @@ export interface InstrumentationSettings {
   /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
   /** Called with the span and the response of every request the http instrumentation sees, when it starts. */
-  readonly serverResponseHook: (span: Span, response: unknown) => void;
+  readonly serverResponseHook?: ((span: Span, response: unknown) => void) | undefined;
   /** Whether the pino and winston instrumentations send records to the logs pipeline (a logs exporter is configured). */
   readonly sendLogs: boolean;
 }
@@ -58,7 +58,7 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
     create: async ({ ignoreIncomingRequest, serverResponseHook }) =>
       new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({
         ignoreIncomingRequestHook: ignoreIncomingRequest,
-        responseHook: serverResponseHook,
+        ...(serverResponseHook !== undefined && { responseHook: serverResponseHook }),
       }),
   },
   undici: {
