@@ -21,6 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEAD_LETTER_SPAN_EVENT } from 'sightline/events';
+import { POISON_COUPON } from '../src/consumers.ts';
 import { waitFor } from '../../../packages/sightline/test/support/poll.ts';
 
 const DEMO = fileURLToPath(new URL('../src/demo.ts', import.meta.url));
@@ -58,6 +59,30 @@ async function findTrace(query: string, test: (spans: ApiSpan[]) => boolean): Pr
     if (test(await spansOf(traceId))) return traceId;
   }
   return undefined;
+}
+
+/**
+ * Places an order billing can never handle (the load's own poison orders can all fail at payments
+ * on a slow run), retrying while the flaky payments service refuses it.
+ */
+async function placePoisonOrder(): Promise<void> {
+  const shopUrl = /^\s+shop:\s+(http:\/\/\S+)/m.exec(output)?.[1];
+  assert.ok(shopUrl, `the demo prints the shop's URL\n${output}`);
+  await waitFor(
+    'a poison order accepted',
+    async () => {
+      const response = await fetch(`${shopUrl}/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tenant-id': 'acme' },
+        body: JSON.stringify({ lines: [{ productId: 'p-1', quantity: 1 }], coupon: POISON_COUPON }),
+      });
+      await response.body?.cancel();
+      if (response.status === 201) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      return undefined;
+    },
+    60_000,
+  );
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -147,10 +172,11 @@ describe('the viewer in a browser, against the running demo', () => {
   });
 
   it("shows a dead-lettered event's trace: the exception and the dead-letter event in the detail pane, and its log lines", SLOW, async () => {
+    await placePoisonOrder();
     const traceId = await waitFor(
       'a dead-lettered trace',
       () => findTrace('status=error&operation=process%20order.created&limit=100', (spans) => spans.some((span) => span.events.some((event) => event.name === DEAD_LETTER_SPAN_EVENT))),
-      30_000,
+      90_000,
     );
     const spans = await spansOf(traceId);
     const deadLettered = spans.find((span) => span.events.some((event) => event.name === DEAD_LETTER_SPAN_EVENT));

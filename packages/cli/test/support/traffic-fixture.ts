@@ -55,6 +55,7 @@ export function createTrafficFixture(): TrafficFixture {
     overflow: registry.counter(c.metricsSeriesOverflow),
     collectorErrors: registry.counter(c.metricsCollectorErrors),
     scrapeErrors: registry.counter(c.metricsScrapeErrors),
+    exports: registry.counter(c.metricsExports),
     invalidIds: registry.counter(c.httpServerInvalidIds),
     cacheLoads: registry.counter(c.cacheLoads),
   };
@@ -74,6 +75,7 @@ export function createTrafficFixture(): TrafficFixture {
   m.overflow.inc({ metric: c.httpServerRequestDuration.name }, 0);
   m.collectorErrors.inc({ metric: c.eventBacklog.name }, 0);
   m.scrapeErrors.inc({}, 0);
+  m.exports.inc({ outcome: 'failure' }, 0);
 
   const tick = (requests: number) => {
     for (let i = 0; i < requests; i++) {
