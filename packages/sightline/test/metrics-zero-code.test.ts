@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import protobuf from 'protobufjs';
 import { startChildApp } from './support/child-app.ts';
+import { freePort } from './support/free-port.ts';
 import { waitFor } from './support/poll.ts';
 import { promtoolCheckMetrics, samplesOf } from './support/prometheus-text.ts';
 
@@ -15,13 +16,6 @@ const PG_ENV = { PGHOST: '127.0.0.1', PGPORT: '5432', PGUSER: 'postgres', PGDATA
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** The upstream the app fetches from on every request. */

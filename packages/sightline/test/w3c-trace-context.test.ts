@@ -6,22 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startChildApp } from './support/child-app.ts';
+import { freePort } from './support/free-port.ts';
 
 const SUITE = fileURLToPath(new URL('./conformance/w3c-trace-context/test/', import.meta.url));
-
-/** A port free a moment ago: the harness takes its port as a number, not 0. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function runSuite(python: string, serviceUrl: string, harnessPort: number): Promise<{ code: number | null; output: string }> {
   const child = spawn(python, ['test.py', serviceUrl], {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '../../../sightline/test/support/free-port.ts';
 
 /** A server program started for a test on a free port of 127.0.0.1. */
 export interface Daemon {
@@ -56,17 +56,6 @@ export async function poll<T>(what: string, timeoutMs: number, check: () => Prom
     // Prometheus scrapes and evaluates every second; asking more often than that learns nothing new.
     await delay(250);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

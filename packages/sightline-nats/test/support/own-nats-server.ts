@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect as tcpConnect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { freePort } from '../../../sightline/test/support/free-port.ts';
 import { until } from '../../../sightline/test/support/poll.ts';
 
 const NATS_SERVER = '/usr/sbin/nats-server';
@@ -29,14 +29,6 @@ export interface OwnNatsServer {
 export interface OwnNatsServerOptions {
   /** The server's `max_payload` in bytes. Default: the server's (1 MiB). */
   readonly maxPayload?: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const accepts = (port: number): Promise<boolean> =>
