@@ -85,7 +85,17 @@ void describe('export through OTLP from an app started with --import sightline/r
       assert.equal(checkout.parentSpanId, PARENT_SPAN_ID);
       assert.equal(checkout.attributes['http.response.status_code'], 402);
       assert.equal(checkout.status, 'unset', 'a 4xx is not a server error');
-      assert.equal(checkout.scope, '@opentelemetry/instrumentation-http');
+      assert.equal(checkout.scope, 'sightline/http-server');
+      // The stable HTTP server attributes, as OpenTelemetry's node:http instrumentation sets them.
+      assert.equal(checkout.attributes['http.request.method'], 'GET');
+      assert.equal(checkout.attributes['url.scheme'], 'http');
+      assert.equal(checkout.attributes['server.address'], '127.0.0.1');
+      assert.equal(checkout.attributes['server.port'], port);
+      assert.equal(checkout.attributes['network.peer.address'], '127.0.0.1');
+      assert.equal(typeof checkout.attributes['network.peer.port'], 'number');
+      assert.equal(checkout.attributes['client.address'], '127.0.0.1');
+      assert.equal(checkout.attributes['network.protocol.version'], '1.1');
+      assert.equal(typeof checkout.attributes['user_agent.original'], 'string');
 
       const trace = spans.filter((s) => s.traceId === TRACE_ID);
       assert.equal(trace.length, 7);

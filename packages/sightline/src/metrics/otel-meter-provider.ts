@@ -45,9 +45,6 @@ import type { MetricsRegistry } from './registry.ts';
 /** Default explicit bucket boundaries of the OpenTelemetry SDK, for histograms without advice. */
 const OTEL_DEFAULT_BOUNDARIES = Object.freeze([0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10_000]);
 
-/** When a measurement of a catalogue metric is left out (the middleware recorded the same request itself). */
-export type MeasurementFilter = (definition: MetricDefinition, context: Context | undefined) => boolean;
-
 type Kind = 'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'observablecounter' | 'observablegauge' | 'observableupdowncounter';
 
 const byIdentity = new Map<string, MetricDefinition>(
@@ -60,12 +57,11 @@ function identity(name: string, unit: string): string {
 
 /**
  * A `MeterProvider` whose meters record into `registry`. `startTelemetry`
- * registers one over the default registry; `skip` leaves out measurements
- * another recorder already made.
+ * registers one over the default registry.
  */
-export function createRegistryMeterProvider(registry: MetricsRegistry, skip?: MeasurementFilter): MeterProvider {
+export function createRegistryMeterProvider(registry: MetricsRegistry): MeterProvider {
   const instruments = new Map<string, unknown>();
-  const meter = new RegistryMeter(registry, instruments, skip);
+  const meter = new RegistryMeter(registry, instruments);
   return { getMeter: () => meter };
 }
 
@@ -75,12 +71,10 @@ class RegistryMeter implements Meter {
   readonly #registry: MetricsRegistry;
   /** Instruments by kind, name and unit: asking twice returns the same one, whichever meter asks. */
   readonly #instruments: Map<string, unknown>;
-  readonly #skip: MeasurementFilter | undefined;
 
-  constructor(registry: MetricsRegistry, instruments: Map<string, unknown>, skip: MeasurementFilter | undefined) {
+  constructor(registry: MetricsRegistry, instruments: Map<string, unknown>) {
     this.#registry = registry;
     this.#instruments = instruments;
-    this.#skip = skip;
   }
 
   createCounter(name: string, options?: MetricOptions): Counter {
@@ -159,10 +153,7 @@ class RegistryMeter implements Meter {
 
   #recorderFor(kind: Kind, name: string, unit: string, options: MetricOptions | undefined): Recorder {
     const known = byIdentity.get(identity(name, unit));
-    if (known !== undefined && fits(kind, known)) {
-      const skip = this.#skip;
-      return createRecorder(this.#registry, kind, known, fixedMapping(known), skip === undefined ? undefined : (context) => skip(known, context));
-    }
+    if (known !== undefined && fits(kind, known)) return createRecorder(this.#registry, kind, known, fixedMapping(known));
     return new DynamicRecorder(this.#registry, kind, name, unit, options);
   }
 }
@@ -197,7 +188,6 @@ function createRecorder(
   kind: Kind,
   definition: MetricDefinition,
   mapping: LabelMapping,
-  skip: ((context: Context | undefined) => boolean) | undefined,
 ): Recorder {
   const labels = (attributes: Attributes | undefined, context: Context | undefined) =>
     labelsFromAttributes(mapping, attributes, context, registry.tenantLabels);
@@ -205,10 +195,7 @@ function createRecorder(
     case 'histogram': {
       const instrument: HistogramInstrument<string> = registry.histogram(definition);
       return {
-        record: (value, attributes, context) => {
-          if (skip?.(context) === true) return;
-          instrument.observe(labels(attributes, context), value, context);
-        },
+        record: (value, attributes, context) => instrument.observe(labels(attributes, context), value, context),
       };
     }
     case 'counter': {
@@ -280,7 +267,7 @@ class DynamicRecorder implements Recorder {
       : this.#kind === 'counter' || this.#kind === 'observablecounter'
         ? counter({ ...base, labelNames })
         : gauge({ ...base, labelNames });
-    return createRecorder(this.#registry, this.#kind, definition, { labelNames, tenantLabel: false }, undefined);
+    return createRecorder(this.#registry, this.#kind, definition, { labelNames, tenantLabel: false });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The curated automatic instrumentations: node:http (server and client),
- * undici (Node's `fetch`), pg, ioredis, express, and the pino and winston
+ * The curated automatic instrumentations: node:http (server spans and
+ * request metrics from Sightline's own lean instrumentation, client spans
+ * from OpenTelemetry's), undici (Node's `fetch`), pg, ioredis, express, and the pino and winston
  * loggers (a record written inside a span gets `trace_id`, `span_id`,
  * `trace_flags` and `tenant.id`; with a logs exporter it is also sent as an
  * OTLP log record). Each is switched by
@@ -18,10 +19,10 @@ import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { context, diag } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { InstrumentationName } from './config/types.ts';
 import { isLoaderHookRegistered } from './loader-hook.ts';
+import type { MetricsRegistry } from '../metrics/registry.ts';
 import { TENANT_ID_KEY } from '../context/keys.ts';
 import { tenantFromContext } from '../context/tenant-context.ts';
 
@@ -31,8 +32,8 @@ type Switches = { readonly [K in InstrumentationName]: boolean };
 export interface InstrumentationSettings {
   /** Incoming node:http requests that get no SERVER span (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
-  /** Called with the span and the response of every request the http instrumentation sees, when it starts. */
-  readonly serverResponseHook?: ((span: Span, response: unknown) => void) | undefined;
+  /** Where the HTTP server instrumentation records request metrics. */
+  readonly registry: MetricsRegistry;
   /** Whether the pino and winston instrumentations send records to the logs pipeline (a logs exporter is configured). */
   readonly sendLogs: boolean;
 }
@@ -48,18 +49,17 @@ interface Candidate {
   readonly modules: readonly string[];
   /** Whether the instrumentation patches a module at load time (as opposed to subscribing to diagnostics channels). */
   readonly patchesOnLoad: boolean;
-  readonly create: (settings: InstrumentationSettings) => Promise<Instrumentation>;
+  readonly create: (settings: InstrumentationSettings) => Promise<Instrumentation | Instrumentation[]>;
 }
 
 const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
   http: {
     modules: [],
     patchesOnLoad: true,
-    create: async ({ ignoreIncomingRequest, serverResponseHook }) =>
-      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({
-        ignoreIncomingRequestHook: ignoreIncomingRequest,
-        ...(serverResponseHook !== undefined && { responseHook: serverResponseHook }),
-      }),
+    create: async ({ ignoreIncomingRequest, registry }) => [
+      new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
+      new (await import('./http-server/http-server-instrumentation.ts')).HttpServerInstrumentation({ registry, ignoreIncomingRequest }),
+    ],
   },
   undici: {
     modules: [],
@@ -111,7 +111,7 @@ export async function createInstrumentations(switches: Switches, settings: Instr
     return false;
   });
   warnAboutLateInstrumentation(chosen);
-  return Promise.all(chosen.map((name) => CANDIDATES[name].create(settings)));
+  return (await Promise.all(chosen.map((name) => CANDIDATES[name].create(settings)))).flat();
 }
 
 function appRequire(): NodeJS.Require {

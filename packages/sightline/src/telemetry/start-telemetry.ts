@@ -21,9 +21,6 @@ import type { MetricsServer } from '../metrics/metrics-server.ts';
 import { configureDefaultMetricsRegistry } from '../metrics/default-registry.ts';
 import { createRegistryMeterProvider } from '../metrics/otel-meter-provider.ts';
 import { SpanMetricsProcessor } from '../metrics/span-metrics-processor.ts';
-import { catalogue } from '../metrics/catalogue.ts';
-import { isDurationRecorded } from '../http/core/request-metadata.ts';
-import { activeRequestsHook } from './active-requests.ts';
 import { startMetricsPush } from './metrics-push/metrics-push.ts';
 import type { MetricsPush } from './metrics-push/metrics-push.ts';
 import { createMetricExporter } from './metrics-push/otlp-metric-exporter.ts';
@@ -108,7 +105,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
   const metrics = configureDefaultMetricsRegistry({ maxSeriesPerMetric, defaultMetrics, tenantLabelPolicy: tenantLabels });
   const instrumentations = await createInstrumentations(config.instrumentations, {
     ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
-    serverResponseHook: activeRequestsHook(metrics),
+    registry: metrics,
     sendLogs: config.logs.exporters.length > 0,
   });
   const disableInstrumentations = (): void => {
@@ -155,10 +152,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       await provider.shutdown();
       throw new TelemetryGlobalConflictError();
     }
-    // Measurements of a request the middleware records itself are left out, so it is recorded once.
-    const meterProvider = createRegistryMeterProvider(metrics, (definition, measured) =>
-      definition === catalogue.httpServerRequestDuration && isDurationRecorded(measured ?? context.active()),
-    );
+    const meterProvider = createRegistryMeterProvider(metrics);
     const ownsMeterProvider = metricsApi.setGlobalMeterProvider(meterProvider);
     if (!ownsMeterProvider) diag.warn('sightline: another OpenTelemetry MeterProvider is registered; metrics recorded through the API go to it');
     const logsPipeline = await startLogsPipeline(config.logs, resource);

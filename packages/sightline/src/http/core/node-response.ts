@@ -10,13 +10,9 @@ import type { RequestIdInput } from './id-source.ts';
 import type { ServerRequestInput, ServerRequestScope } from './server-request.ts';
 
 /** Anything with the response events and status of `http.ServerResponse`. */
-type NodeResponse = Pick<ServerResponse, 'once' | 'headersSent' | 'statusCode'>;
+export type NodeResponse = Pick<ServerResponse, 'once' | 'headersSent' | 'statusCode'>;
 
-/**
- * Ends `scope` when `response` finishes or closes. `route` is read then, so
- * a framework that matches routes while handling the request is asked
- * after it did; a `route` that throws counts as no route.
- */
+/** Ends `scope` when `response` finishes or closes (see {@link ServerRequestScope.endWith}). */
 export function endWithResponse(
   response: NodeResponse,
   scope: ServerRequestScope,

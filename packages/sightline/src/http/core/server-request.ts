@@ -1,11 +1,16 @@
 /**
  * The framework-neutral part of the HTTP server middleware. An adapter calls
  * {@link HttpServerInstrumentation.start} when a request arrives, runs the
- * rest of the request in the returned context, and calls `end` once the
- * response is finished or the connection closed. `start` counts the request
- * as active, resolves its tenant and makes the listeners later added to the
- * request stream run in the request's context; `end` (effective once) records
- * `http_server_request_duration_seconds`, decrements
+ * rest of the request in the returned context, and ties the end of the
+ * request to its response with `endWith` (or calls `end` itself).
+ *
+ * Under Sightline's telemetry the request is already counted, timed and
+ * recorded by its server instrumentation (`telemetry/http-server/`): `start`
+ * resolves the tenant and hands it over with the route, so the request costs
+ * one measurement. Otherwise (no telemetry, or another SDK's instrumentation)
+ * `start` counts the request as active and makes the listeners later added
+ * to the request stream run in the request's context, and the end (effective
+ * once) records `http_server_request_duration_seconds`, decrements
  * `http_server_active_requests` and names the server span after the route.
  */
 import type { EventEmitter } from 'node:events';
@@ -19,8 +24,11 @@ import { recordError } from '../../tracing/record-error.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
 import type { ResolvedHttpServerConfig } from './options.ts';
+import { endWithResponse } from './node-response.ts';
+import type { NodeResponse } from './node-response.ts';
 import { runListenersInContext } from './request-listeners.ts';
-import { httpRpcMetadataOf, isActiveCounted, markDurationRecorded } from './request-metadata.ts';
+import { httpRpcMetadataOf, measuredRequestOf } from './request-metadata.ts';
+import type { HttpRpcMetadata, MeasuredRequest } from './request-metadata.ts';
 import { RequestTenantResolver } from './request-tenant.ts';
 
 /** What the core needs to know about an incoming request. */
@@ -49,7 +57,14 @@ export interface ServerRequestOutcome {
 export interface ServerRequestScope {
   /** The context to run the rest of the request in: the server span plus the request's tenant. */
   readonly context: Context;
-  /** Records the request. Only the first call has an effect. */
+  /**
+   * Ends the request when `response` finishes, or when the connection closes
+   * first (a client that went away). `route` is read then, so a framework
+   * that matches routes while handling the request is asked after it did; a
+   * `route` that throws counts as no route.
+   */
+  endWith(response: NodeResponse, route: () => string | undefined): void;
+  /** Ends the request, for adapters without a Node.js response. Only the first call has an effect. */
   end(outcome: ServerRequestOutcome): void;
   /**
    * Records what the handler threw on the server span (an `exception` event,
@@ -76,74 +91,104 @@ export function createHttpServerInstrumentation<Req>(
   const ignored = (path: string): boolean =>
     config.ignorePaths.some((pattern) => (typeof pattern === 'string' ? pattern === path : pattern.test(path)));
 
+  /** The request's context with its tenant; the server span gets the tenant too. */
+  const withTenant = (parent: Context, span: Span | undefined, input: ServerRequestInput<Req>): Context => {
+    try {
+      const requestContext = tenants.contextFor(parent, input);
+      if (span !== undefined) stampTenant(span, requestContext);
+      return requestContext;
+    } catch (error) {
+      diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
+      return parent;
+    }
+  };
+
+  /** Sightline's server instrumentation measures the request: hand it the tenant and the route, record nothing here. */
+  const handOver = (parent: Context, span: Span, measured: MeasuredRequest, input: ServerRequestInput<Req>): ServerRequestScope => {
+    const requestContext = withTenant(parent, span, input);
+    measured.context = requestContext;
+    measured.unmatchedRoute = config.unmatchedRoute;
+    return {
+      context: requestContext,
+      endWith(_response, route) {
+        measured.routeOf = route;
+      },
+      end(outcome) {
+        measured.routeOf = () => outcome.route;
+      },
+      fail(error) {
+        recordError(error, span);
+      },
+    };
+  };
+
+  /** No Sightline server instrumentation (none at all, or another SDK's): count, time and record the request here. */
+  const measure = (parent: Context, metadata: HttpRpcMetadata | undefined, input: ServerRequestInput<Req>): ServerRequestScope => {
+    const method = normalizeMethod(input.method);
+    const started = performance.now();
+    const span = metadata?.span ?? trace.getSpan(parent);
+    active.inc({ http_request_method: method });
+    const requestContext = withTenant(parent, span, input);
+    if (input.stream !== undefined) {
+      try {
+        runListenersInContext(input.stream, requestContext);
+      } catch (error) {
+        diag.warn('sightline: could not run the listeners of an HTTP request stream in its context', error);
+      }
+    }
+    let ended = false;
+
+    const scope: ServerRequestScope = {
+      context: requestContext,
+      endWith(response, route) {
+        endWithResponse(response, scope, route);
+      },
+      end(outcome) {
+        if (ended) return;
+        ended = true;
+        active.dec({ http_request_method: method });
+        try {
+          const route = outcome.route ?? config.unmatchedRoute;
+          duration.observe(
+            {
+              http_request_method: method,
+              http_route: route,
+              http_response_status_code: outcome.statusCode ?? '',
+              tenant_id: registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
+            },
+            (performance.now() - started) / 1000,
+            requestContext,
+          );
+          if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
+          if (metadata !== undefined) metadata.route = method === OTHER_METHOD ? undefined : outcome.route;
+        } catch (error) {
+          diag.warn('sightline: could not record an HTTP request', error);
+        }
+      },
+      fail(error) {
+        recordError(error, span);
+      },
+    };
+    return scope;
+  };
+
   return {
     start(input) {
-      if (ignored(input.path)) {
-        // Not measured at all: the instrumentation's measurement of the request is left out too.
-        const ignoredMetadata = httpRpcMetadataOf(otelContext.active());
-        if (ignoredMetadata !== undefined) markDurationRecorded(ignoredMetadata);
-        return undefined;
-      }
-      const method = normalizeMethod(input.method);
-      const started = performance.now();
       const parent = otelContext.active();
       const metadata = httpRpcMetadataOf(parent);
-      const span = metadata?.span ?? trace.getSpan(parent);
-      // Telemetry counts active requests itself when its http instrumentation runs; the middleware
-      // records the duration, and the instrumentation's measurement of this request is left out.
-      const countsActive = !isActiveCounted(metadata);
-      if (metadata !== undefined) markDurationRecorded(metadata);
-      if (countsActive) active.inc({ http_request_method: method });
-      let requestContext = parent;
-      try {
-        requestContext = tenants.contextFor(parent, input);
-        if (span !== undefined) stampTenant(span, requestContext);
-      } catch (error) {
-        diag.warn('sightline: could not put the tenant of an HTTP request into its context', error);
+      const measured = measuredRequestOf(metadata);
+      const handsOver = measured !== undefined && (config.registry === undefined || config.registry === measured.registry);
+      if (ignored(input.path)) {
+        if (handsOver) measured.ignored = true;
+        return undefined;
       }
-      if (input.stream !== undefined) {
-        try {
-          runListenersInContext(input.stream, requestContext);
-        } catch (error) {
-          diag.warn('sightline: could not run the listeners of an HTTP request stream in its context', error);
-        }
-      }
-      let ended = false;
-
-      return {
-        context: requestContext,
-        end(outcome) {
-          if (ended) return;
-          ended = true;
-          if (countsActive) active.dec({ http_request_method: method });
-          try {
-            const route = outcome.route ?? config.unmatchedRoute;
-            duration.observe(
-              {
-                http_request_method: method,
-                http_route: route,
-                http_response_status_code: outcome.statusCode ?? '',
-                tenant_id: registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
-              },
-              (performance.now() - started) / 1000,
-              requestContext,
-            );
-            if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
-            if (metadata !== undefined) metadata.route = method === OTHER_METHOD ? undefined : outcome.route;
-          } catch (error) {
-            diag.warn('sightline: could not record an HTTP request', error);
-          }
-        },
-        fail(error) {
-          recordError(error, span);
-        },
-      };
+      return handsOver ? handOver(parent, metadata!.span, measured, input) : measure(parent, metadata, input);
     },
   };
 }
 
 /** Sets `http.route` and renames the span `METHOD route` (`HTTP route` for unknown methods), while it is open. */
-function nameServerSpan(span: Span, method: string, route: string): void {
+export function nameServerSpan(span: Span, method: string, route: string): void {
   if (!span.isRecording()) return;
   span.setAttribute('http.route', route);
   span.updateName(`${method === OTHER_METHOD ? 'HTTP' : method} ${route}`);

@@ -6,7 +6,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { context as otelContext } from '@opentelemetry/api';
-import { endWithResponse, nodeRequestInput } from '../core/node-response.ts';
+import { nodeRequestInput } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
 import type { HttpServerOptions } from '../core/options.ts';
 import { createHttpServerInstrumentation } from '../core/server-request.ts';
@@ -25,7 +25,7 @@ export function sightlineExpress(options: ExpressOptions = {}): RequestHandler {
   return function sightlineExpress(request: Request, response: Response, next: NextFunction): void {
     const scope = instrumentation.start(nodeRequestInput(request));
     if (scope === undefined) return next();
-    endWithResponse(response, scope, watchRoute(request));
+    scope.endWith(response, watchRoute(request));
     otelContext.with(scope.context, next);
   };
 }

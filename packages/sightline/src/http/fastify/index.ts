@@ -8,7 +8,7 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import { context as otelContext } from '@opentelemetry/api';
 import { firstHeaderValue } from '../core/id-source.ts';
-import { endWithResponse, pathOf } from '../core/node-response.ts';
+import { pathOf } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
 import type { HttpServerOptions } from '../core/options.ts';
 import { createHttpServerInstrumentation } from '../core/server-request.ts';
@@ -27,7 +27,7 @@ const plugin: FastifyPluginCallback<FastifyOptions> = (fastify, options, done) =
     const scope = instrumentation.start(fastifyRequestInput(request));
     if (scope === undefined) return next();
     scopes.set(request, scope);
-    endWithResponse(reply.raw, scope, () => (request.is404 ? undefined : request.routeOptions.url));
+    scope.endWith(reply.raw, () => (request.is404 ? undefined : request.routeOptions.url));
     otelContext.with(scope.context, next);
   });
   fastify.addHook('onError', (request, _reply, error, next) => {

@@ -11,7 +11,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { context as otelContext } from '@opentelemetry/api';
-import { endWithResponse } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
 import type { HttpServerOptions } from '../core/options.ts';
 import { createHttpServerInstrumentation } from '../core/server-request.ts';
@@ -36,7 +35,7 @@ export function sightlineHono(options: HonoOptions = {}): MiddlewareHandler {
     const ownIndex = c.req.routeIndex;
     const route = (): string | undefined => routeOf(c, ownIndex);
     const outgoing = nodeResponseOf(c);
-    if (outgoing !== undefined) endWithResponse(outgoing, scope, route);
+    if (outgoing !== undefined) scope.endWith(outgoing, route);
     try {
       await otelContext.with(scope.context, next);
       // Hono answers a thrown error with its onError handler and keeps the error here.

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context as otelContext, diag, SpanStatusCode, trace } from '@opentelemetry/api';
-import { endWithResponse, nodeRequestInput } from '../core/node-response.ts';
+import { nodeRequestInput } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
 import type { HttpServerOptions } from '../core/options.ts';
 import { createHttpServerInstrumentation } from '../core/server-request.ts';
@@ -73,7 +73,7 @@ export function sightlineHttp<Req extends IncomingMessage = IncomingMessage, Res
       }
     };
     if (scope === undefined) return run();
-    endWithResponse(response, scope, () => route?.(request));
+    scope.endWith(response, () => route?.(request));
     otelContext.with(scope.context, run);
   };
 }
