@@ -1,31 +1,53 @@
 /**
  * Support for the HTTP middleware tests: a real SDK (the tracing harness)
- * plus OpenTelemetry's node:http instrumentation, which creates the SERVER
- * spans the middleware renames; a scrape parser; bounded polling.
+ * plus a server instrumentation that creates the SERVER spans the middleware
+ * renames: OpenTelemetry's node:http instrumentation (how the middleware runs
+ * under plain OpenTelemetry) or Sightline's own (how it runs under
+ * `startTelemetry`, which then records the request metrics); a scrape
+ * parser; bounded polling.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import type { MetricsRegistry } from 'sightline';
+import { HttpServerInstrumentation } from '../../src/telemetry/http-server/http-server-instrumentation.ts';
 import { startTracingHarness } from './tracing-harness.ts';
 import type { TracingHarness } from './tracing-harness.ts';
 
+/** Which instrumentation makes the server spans. */
+export type ServerInstrumentation = 'opentelemetry' | 'sightline';
+
 export interface HttpTracing extends TracingHarness {
   serverSpans(): ReadableSpan[];
+  /**
+   * Instruments node:http servers for one test. With `sightline`, the
+   * instrumentation records request metrics into `registry`, the registry
+   * the middleware under test records into; with `opentelemetry`, the
+   * instrumentation started with the harness does the work.
+   */
+  instrumentServers(registry: MetricsRegistry): Disposable;
 }
 
-/** Starts the SDK and instruments node:http (patching `http.Server.prototype.emit`, shared with ESM imports). */
-export function startHttpTracing(): HttpTracing {
+/** Starts the SDK; with `opentelemetry`, instruments node:http (patching `http.Server.prototype.emit`, shared with ESM imports). */
+export function startHttpTracing(servers: ServerInstrumentation = 'opentelemetry'): HttpTracing {
   const tracing = startTracingHarness();
-  const instrumentation = new HttpInstrumentation();
+  const upstream = servers === 'opentelemetry' ? new HttpInstrumentation() : undefined;
   createRequire(import.meta.url)('node:http');
   return {
     ...tracing,
     serverSpans: () => tracing.spans().filter((span) => span.kind === SpanKind.SERVER),
+    instrumentServers(registry) {
+      if (servers === 'opentelemetry') return { [Symbol.dispose]: () => undefined };
+      const instrumentation = new HttpServerInstrumentation({ registry, ignoreIncomingRequest: () => false });
+      instrumentation.setTracerProvider(trace.getTracerProvider());
+      instrumentation.enable();
+      return { [Symbol.dispose]: () => instrumentation.disable() };
+    },
     async close() {
-      instrumentation.disable();
+      upstream?.disable();
       await tracing.close();
     },
   };
