@@ -14,27 +14,40 @@ export type LabelCheck =
   | { readonly ok: true; readonly labels: CheckedLabels; readonly key: string }
   | { readonly ok: false; readonly problem: string };
 
-/** Checks `labels` against `labelNames`. */
+/**
+ * Checks `labels` against `labelNames`. On the hot path (every label given,
+ * nothing else) it walks the names once and hands the caller's own object
+ * on; only a refused call pays for finding out what is wrong.
+ */
 export function checkLabels(labelNames: readonly string[], labels: unknown): LabelCheck {
   if (typeof labels !== 'object' || labels === null) {
     return { ok: false, problem: `expected an object of label values, got ${labels === null ? 'null' : typeof labels}` };
   }
   const given = labels as Record<string, unknown>;
-  for (const name of Object.keys(given)) {
-    if (!labelNames.includes(name)) return { ok: false, problem: `unknown label "${name}" (labels: ${labelNames.join(', ')})` };
-  }
-  const checked: CheckedLabels = {};
-  const parts: string[] = [];
-  for (const name of labelNames) {
-    const value = given[name];
+  let key = '';
+  for (let i = 0; i < labelNames.length; i += 1) {
+    const value = given[labelNames[i]!];
     if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
-      checked[name] = value;
-      parts.push(String(value));
+      key = i === 0 ? String(value) : `${key}\u0000${value}`;
     } else {
-      return { ok: false, problem: `label "${name}" must be a string or a finite number, got ${describe(value)}` };
+      return refused(labelNames, given);
     }
   }
-  return { ok: true, labels: checked, key: parts.join('\u0000') };
+  let count = 0;
+  for (const name in given) if (Object.hasOwn(given, name)) count += 1;
+  if (count !== labelNames.length) return refused(labelNames, given);
+  return { ok: true, labels: given as CheckedLabels, key };
+}
+
+/** Why `given` does not fit `labelNames` (it does not). */
+function refused(labelNames: readonly string[], given: Record<string, unknown>): LabelCheck & { ok: false } {
+  const unknown = Object.keys(given).find((name) => !labelNames.includes(name));
+  if (unknown !== undefined) return { ok: false, problem: `unknown label "${unknown}" (labels: ${labelNames.join(', ')})` };
+  const name = labelNames.find((candidate) => {
+    const value = given[candidate];
+    return !(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)));
+  });
+  return { ok: false, problem: `label "${name}" must be a string or a finite number, got ${describe(name === undefined ? undefined : given[name])}` };
 }
 
 /** Every label of `labelNames` set to `value`: the overflow series. */

@@ -6,7 +6,8 @@
  * stable HTTP attributes, parented on the incoming trace context and named
  * after its route when one is known (`GET /users/:id`), and runs in that
  * span's context, along with the listeners later added to its streams. It
- * is counted in `http_server_active_requests` and recorded once, when the
+ * is counted in `http_server_active_requests` (kept as plain counts per
+ * method, read into the gauge at scrape or push) and recorded once, when the
  * response closes, in `http_server_request_duration_seconds`, with the
  * route (from the middleware or a framework instrumentation), the tenant
  * (from the middleware) and the span as exemplar when it is sampled.
@@ -94,6 +95,8 @@ export class HttpServerInstrumentation implements Instrumentation {
   readonly #options: HttpServerInstrumentationOptions;
   readonly #duration;
   readonly #active;
+  /** Requests in flight by method: the gauge is set from these when it is read. */
+  readonly #inFlight = new Map<string, number>();
   #config: InstrumentationConfig = { enabled: false };
   #tracer: Tracer = trace.getTracer(HTTP_SERVER_SCOPE, VERSION);
   #unpatch: (() => void) | undefined;
@@ -134,8 +137,12 @@ export class HttpServerInstrumentation implements Instrumentation {
       this.#patchEmit(https.Server.prototype, 'https'),
       patchListenerMethods([http.IncomingMessage.prototype, http.ServerResponse.prototype]),
     ];
+    const removeCollector = this.#active.addCollector((gauge) => {
+      for (const [method, count] of this.#inFlight) gauge.set({ http_request_method: method }, count);
+    });
     this.#unpatch = () => {
       for (const restore of restores) restore();
+      removeCollector();
     };
   }
 
@@ -193,7 +200,7 @@ export class HttpServerInstrumentation implements Instrumentation {
     response.on('close', () => this.#end(inFlight, response));
     bindListeners(request, inFlight);
     bindListeners(response, inFlight);
-    this.#active.inc({ http_request_method: method });
+    this.#inFlight.set(method, (this.#inFlight.get(method) ?? 0) + 1);
     return inFlight;
   }
 
@@ -202,7 +209,7 @@ export class HttpServerInstrumentation implements Instrumentation {
     inFlight.ended = true;
     try {
       const { method, span, metadata } = inFlight;
-      this.#active.dec({ http_request_method: method });
+      this.#inFlight.set(method, this.#inFlight.get(method)! - 1);
       const statusCode = response.headersSent ? response.statusCode : undefined;
       const route = inFlight.route();
       if (!inFlight.ignored) {
