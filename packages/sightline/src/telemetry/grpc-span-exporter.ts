@@ -17,7 +17,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import type { ExportResponse, IExporterTransport, OtlpSharedConfiguration , CompressionAlgorithm} from '@opentelemetry/otlp-exporter-base';
+import type { CompressionAlgorithm, ExportResponse, IExporterTransport, OtlpSharedConfiguration } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExporterMetrics } from '@opentelemetry/otlp-grpc-exporter-base';
 import { ProtobufTraceSerializer, TraceExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
 
