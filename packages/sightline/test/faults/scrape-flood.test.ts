@@ -22,8 +22,8 @@ const REQUEST_LOOPS = 2;
 const ITEMS = 300;
 const FLOOD_MS = 10_000;
 const MiB = 1024 * 1024;
-/** The loop never stalls: a scrape renders its exposition in well under this, even on a loaded machine. */
-const EVENT_LOOP_DELAY_P99_BOUND_MS = 1000;
+/** The loop never stalls for seconds: p99 stays under this even with other work competing for the cores (500 ms seen on a loaded 2-core machine). */
+const EVENT_LOOP_DELAY_P99_BOUND_MS = 2000;
 /** Scrapes in flight hold their exposition text; nothing may accumulate per scrape. */
 const HEAP_GROWTH_BOUND = 32 * MiB;
 const WORK_COUNTER = 'app_work_items_total';
