@@ -16,18 +16,22 @@ export type LabelCheck =
 
 /**
  * Checks `labels` against `labelNames`. On the hot path (every label given,
- * nothing else) it walks the names once and hands the caller's own object
- * on; only a refused call pays for finding out what is wrong.
+ * nothing else) it walks the names once, copying the values (the client
+ * keeps the object of a new series, and a caller may reuse its own); only a
+ * refused call pays for finding out what is wrong.
  */
 export function checkLabels(labelNames: readonly string[], labels: unknown): LabelCheck {
   if (typeof labels !== 'object' || labels === null) {
     return { ok: false, problem: `expected an object of label values, got ${labels === null ? 'null' : typeof labels}` };
   }
   const given = labels as Record<string, unknown>;
+  const checked: CheckedLabels = {};
   let key = '';
   for (let i = 0; i < labelNames.length; i += 1) {
-    const value = given[labelNames[i]!];
+    const name = labelNames[i]!;
+    const value = given[name];
     if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
+      checked[name] = value;
       key = i === 0 ? String(value) : `${key}\u0000${value}`;
     } else {
       return refused(labelNames, given);
@@ -36,7 +40,7 @@ export function checkLabels(labelNames: readonly string[], labels: unknown): Lab
   let count = 0;
   for (const name in given) if (Object.hasOwn(given, name)) count += 1;
   if (count !== labelNames.length) return refused(labelNames, given);
-  return { ok: true, labels: given as CheckedLabels, key };
+  return { ok: true, labels: checked, key };
 }
 
 /** Why `given` does not fit `labelNames` (it does not). */

@@ -9,7 +9,10 @@
  * OpenMetrics render renames counters in place (it strips `_total` and adds
  * it back per sample), so a shared counter would lose its `_total` suffix in
  * every later text render. Each view keeps its own name, which only the
- * registry it is registered in may rename.
+ * registry it is registered in may rename. A view offers the metric's
+ * `getForPromString` too when it has one (histograms): the client renders
+ * from it without first copying the bucket labels into every value, which
+ * halves the time of a classic-text scrape.
  */
 import type { Metric, Registry } from '@prometheus-io/client';
 
@@ -20,18 +23,23 @@ export interface MetricLike {
   readonly type: string;
   readonly aggregator?: unknown;
   get(): Promise<{ readonly name: string }>;
+  getForPromString?(): Promise<{ readonly name: string }>;
 }
 
 /** Registers a view of `metric` (a metric of another client registry) in `registry`. */
 export function registerView(registry: Registry, metric: MetricLike): void {
   const { name, help, type, aggregator } = metric;
-  const view = {
+  const view: MetricLike & { name: string } = {
     name,
     help,
     type,
     aggregator,
     get: async () => ({ ...(await metric.get()), name: view.name }),
   };
+  if (metric.getForPromString !== undefined) {
+    const values = metric.getForPromString.bind(metric);
+    view.getForPromString = async () => ({ ...(await values()), name: view.name });
+  }
   // The client registers anything with a name and get(); its types only name its own classes.
   registry.registerMetric(view as unknown as Metric<string>);
 }
