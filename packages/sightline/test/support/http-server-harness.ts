@@ -31,26 +31,43 @@ export interface HttpTracing extends TracingHarness {
   instrumentServers(registry: MetricsRegistry): Disposable;
 }
 
-/** Starts the SDK; with `opentelemetry`, instruments node:http (patching `http.Server.prototype.emit`, shared with ESM imports). */
+// One instrumentation per process: require-in-the-middle hands a module it has patched once
+// to no later instance, so a second start enables this one again, on the new tracer provider.
+let instrumentation: HttpInstrumentation | undefined;
+
+/**
+ * Starts the SDK; with `opentelemetry`, instruments node:http (patching
+ * `http.Server.prototype.emit`, shared with ESM imports).
+ */
 export function startHttpTracing(servers: ServerInstrumentation = 'opentelemetry'): HttpTracing {
   const tracing = startTracingHarness();
-  const upstream = servers === 'opentelemetry' ? new HttpInstrumentation() : undefined;
-  createRequire(import.meta.url)('node:http');
+  const enabled = servers === 'opentelemetry' ? enableUpstream() : undefined;
   return {
     ...tracing,
     serverSpans: () => tracing.spans().filter((span) => span.kind === SpanKind.SERVER),
     instrumentServers(registry) {
       if (servers === 'opentelemetry') return { [Symbol.dispose]: () => undefined };
-      const instrumentation = new HttpServerInstrumentation({ registry, ignoreIncomingRequest: () => false });
-      instrumentation.setTracerProvider(trace.getTracerProvider());
-      instrumentation.enable();
-      return { [Symbol.dispose]: () => instrumentation.disable() };
+      const sightline = new HttpServerInstrumentation({ registry, ignoreIncomingRequest: () => false });
+      sightline.setTracerProvider(trace.getTracerProvider());
+      sightline.enable();
+      return { [Symbol.dispose]: () => sightline.disable() };
     },
     async close() {
-      upstream?.disable();
+      enabled?.disable();
       await tracing.close();
     },
   };
+}
+
+function enableUpstream(): HttpInstrumentation {
+  if (instrumentation === undefined) {
+    instrumentation = new HttpInstrumentation();
+    createRequire(import.meta.url)('node:http');
+  } else {
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    instrumentation.enable();
+  }
+  return instrumentation;
 }
 
 /** The base URL of a listening server. */
