@@ -6,6 +6,8 @@
  * of them. Endpoint, headers, timeout and compression come from the
  * configuration alone; an OTLP exporter reports failures through its export
  * callback (counted by the batch processor) and never throws into the app.
+ * The gRPC one runs on a transport of Sightline's own (grpc-span-exporter.ts)
+ * that reconnects as soon as the collector is back.
  */
 import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
@@ -26,13 +28,10 @@ async function createOtlpExporter(traces: TracesConfig): Promise<SpanExporter> {
   const common = { url: traces.endpoint, timeoutMillis: traces.timeoutMillis, compression };
   switch (traces.protocol) {
     case 'grpc': {
-      const [{ OTLPTraceExporter }, { Metadata }] = await Promise.all([
-        import('@opentelemetry/exporter-trace-otlp-grpc'),
-        import('@grpc/grpc-js'),
-      ]);
+      const [{ createGrpcSpanExporter }, { Metadata }] = await Promise.all([import('./grpc-span-exporter.ts'), import('@grpc/grpc-js')]);
       const metadata = new Metadata();
       for (const [key, value] of Object.entries(traces.headers)) metadata.set(key, value);
-      return new OTLPTraceExporter({ ...common, metadata });
+      return createGrpcSpanExporter({ ...common, metadata });
     }
     case 'http/protobuf': {
       const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
