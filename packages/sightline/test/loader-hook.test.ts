@@ -14,15 +14,16 @@ import { createMetricsRegistry } from '../src/metrics/registry.ts';
 
 void it('the loader hook covers every module an enabled instrumentation patches', async () => {
   const instrumentations = await createInstrumentations(
-    { http: true, undici: true, pg: true, ioredis: true, express: true, pino: true, winston: true },
+    { http: true, undici: true, pg: true, ioredis: true, express: true, fastify: true, pino: true, winston: true },
     { ignoreIncomingRequest: () => false, registry: createMetricsRegistry(), sendLogs: false },
   );
   try {
     const patched = new Set(
-      instrumentations
-        // Sightline's own HTTP server instrumentation patches node:http's prototypes directly, with no module hook.
-        .filter((instrumentation): instrumentation is InstrumentationBase => 'getModuleDefinitions' in instrumentation)
-        .flatMap((instrumentation) => instrumentation.getModuleDefinitions().map((definition) => definition.name)),
+      instrumentations.flatMap((instrumentation) =>
+        'getModuleDefinitions' in instrumentation
+          ? (instrumentation as InstrumentationBase).getModuleDefinitions().map((definition) => definition.name)
+          : [],
+      ),
     );
     assert.ok(patched.size > 0);
     for (const name of patched) assert.ok(HOOKED_MODULES.includes(name), `${name} is patched but not hooked`);
