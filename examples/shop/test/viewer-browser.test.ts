@@ -65,17 +65,26 @@ async function findTrace(query: string, test: (spans: ApiSpan[]) => boolean): Pr
  * Places an order billing can never handle (the load's own poison orders can all fail at payments
  * on a slow run), retrying while the flaky payments service refuses it.
  */
+function shopUrl(): string {
+  const url = /^\s+shop:\s+(http:\/\/\S+)/m.exec(output)?.[1];
+  assert.ok(url, `the demo prints the shop's URL\n${output}`);
+  return url;
+}
+
+/** Posts an order for tenant acme; `coupon` picks a poison order. */
+function postOrder(coupon?: string): Promise<Response> {
+  return fetch(`${shopUrl()}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': 'acme' },
+    body: JSON.stringify({ lines: [{ productId: 'p-1', quantity: 1 }], ...(coupon === undefined ? {} : { coupon }) }),
+  });
+}
+
 async function placePoisonOrder(): Promise<void> {
-  const shopUrl = /^\s+shop:\s+(http:\/\/\S+)/m.exec(output)?.[1];
-  assert.ok(shopUrl, `the demo prints the shop's URL\n${output}`);
   await waitFor(
     'a poison order accepted',
     async () => {
-      const response = await fetch(`${shopUrl}/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tenant-id': 'acme' },
-        body: JSON.stringify({ lines: [{ productId: 'p-1', quantity: 1 }], coupon: POISON_COUPON }),
-      });
+      const response = await postOrder(POISON_COUPON);
       await response.body?.cancel();
       if (response.status === 201) return true;
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -198,14 +207,21 @@ describe('the viewer in a browser, against the running demo', () => {
   it('shows the payments breaker opening on the metrics page', SLOW, async () => {
     type Summary = { routes: { route: string }[]; breakers: { breaker: string; opened: number; changes: { state: string }[] }[] };
     let summary: Summary | undefined;
+    // The breaker opens when payments fail for at least 5 calls in 4 s, as they do in every outage
+    // (3 s of every 12 s). The load alone may be too slow on a busy machine: a burst of orders
+    // each second makes sure an outage sees enough calls.
     await waitFor(
       'the breaker opening in /api/metrics',
       async () => {
         summary = await getJson<Summary>('/api/metrics?windowSeconds=3600');
         const payments = summary.breakers.find((b) => b.breaker === 'payments');
-        return payments !== undefined && payments.opened > 0 ? true : undefined;
+        if (payments !== undefined && payments.opened > 0) return true;
+        const burst = await Promise.all(Array.from({ length: 8 }, () => postOrder()));
+        await Promise.all(burst.map(async (response) => response.body?.cancel()));
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        return undefined;
       },
-      20_000,
+      90_000,
     ).catch((error: unknown) => assert.fail(`${String(error)}: ${JSON.stringify(summary)}`));
     const page = await browser.newPage();
     await page.goto(`${viewerUrl}/metrics`);

@@ -2,9 +2,11 @@
  * OTLP/HTTP: `POST /v1/traces`, `/v1/logs` and `/v1/metrics`, protobuf
  * (`application/x-protobuf`) or JSON (`application/json`), gzip or not.
  * Every refusal is a 400, 413 or 415 with the reason in an OTLP `Status`
- * body. An oversized body is read and thrown away before the answer (a
- * client still sending would not see it if the connection were cut), for at
- * most {@link LINGER_MILLIS}, then the connection is closed.
+ * body. A refused body (oversized, or of a type that is not read at all) is
+ * read to its end and thrown away before the answer, for at most
+ * {@link LINGER_MILLIS}, then the connection is closed: a client still
+ * sending when the answer came would not see it, and one that reuses the
+ * connection would find it reset.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -43,9 +45,9 @@ export async function receiveHttp(request: IncomingMessage, response: ServerResp
   } catch (caught) {
     const error = asRequestError(caught);
     ingest.reject(error, signal, 'http');
+    if (!(await drained(request))) return;
     const status = JSON.stringify({ code: 3, message: error.message });
     response.writeHead(error.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(status) }).end(status);
-    if (!request.complete) request.resume();
     return;
   }
   if (protobuf) {
@@ -54,6 +56,25 @@ export async function receiveHttp(request: IncomingMessage, response: ServerResp
   } else {
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 }).end('{}');
   }
+}
+
+/** Reads what is left of a refused body and throws it away; false when it did not end within LINGER_MILLIS (the request is then destroyed). */
+async function drained(request: IncomingMessage): Promise<boolean> {
+  if (request.complete) return true;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      request.destroy();
+      resolve(false);
+    }, LINGER_MILLIS);
+    timer.unref();
+    const done = (ended: boolean) => (): void => {
+      clearTimeout(timer);
+      resolve(ended);
+    };
+    request.once('end', done(true));
+    request.once('error', done(false));
+    request.resume();
+  });
 }
 
 /** The request body, gunzipped when so encoded; 413 past `maxBytes` either way. */
