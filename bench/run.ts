@@ -18,7 +18,7 @@
  * The orchestrator should run on the load core (scripts/bench.sh pins it
  * with taskset); servers and workers are pinned to the other.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './lib/machine.ts';
@@ -72,7 +72,12 @@ for (const scenario of SCENARIOS.filter((s) => selected.includes(s.id))) {
 const command = `npm run bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 await mkdir(outDir, { recursive: true });
 const chart = chartOf(reports);
-await writeFile(join(outDir, 'benchmarks.md'), renderReport({ reports, machine, command, started, minutes: (Date.now() - started.getTime()) / 60000, chart: chart !== undefined }));
+// The hand-written record of profiles and cuts (their before and after figures) goes on the page as it is.
+const cuts = await readFile(join(REPO_ROOT, 'bench', 'cuts.md'), 'utf8').catch(() => undefined);
+await writeFile(
+  join(outDir, 'benchmarks.md'),
+  renderReport({ reports, machine, command, started, minutes: (Date.now() - started.getTime()) / 60000, chart: chart !== undefined, cuts }),
+);
 if (chart !== undefined) await writeFile(join(outDir, 'benchmarks.svg'), chart);
 if (values.json !== undefined) await writeFile(values.json, JSON.stringify(Object.assign({}, ...reports.map((r) => r.figures)), null, 2));
 process.stderr.write(`bench: wrote ${join(outDir, 'benchmarks.md')}\n`);

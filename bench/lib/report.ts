@@ -12,6 +12,8 @@ export interface ReportInput {
   readonly minutes: number;
   /** Whether `benchmarks.svg` was written beside the page. */
   readonly chart: boolean;
+  /** The record of what was profiled and cut (`bench/cuts.md`), shown after the targets. */
+  readonly cuts?: string | undefined;
 }
 
 /** A Markdown table. */
@@ -66,6 +68,7 @@ export function renderReport(input: ReportInput): string {
   if (targets.length > 0) {
     parts.push('## Targets (issue 14)', '', renderTable({ title: 'measured in this run', columns: ['target', 'measured', 'met'], rows: targets }), '');
   }
+  if (input.cuts !== undefined) parts.push(input.cuts.trim(), '');
   if (input.chart) parts.push('![CPU per request relative to bare node:http](benchmarks.svg)', '');
   for (const report of input.reports) {
     parts.push(`## ${report.title}`, '', report.method, '');

@@ -163,6 +163,8 @@ function describeUnder(servers: ServerInstrumentation, framework: string, start:
       tracing.exporter.reset();
       tracing.diagMessages.length = 0;
       const registry = createMetricsRegistry();
+      // The tests read the registry themselves; rendered once now, it is not "unserved" in a slow test.
+      await registry.render('prometheus');
       const instrumented = tracing.instrumentServers(registry);
       const { routes, arrived, release } = createRoutes();
       const app = await start(registry, routes);
