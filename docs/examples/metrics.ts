@@ -2,7 +2,9 @@
  * Examples for docs/metrics.md. Type-checked with the rest of the repository.
  */
 import { createServer } from 'node:http';
+import { metrics } from '@opentelemetry/api';
 import express from 'express';
+import Fastify from 'fastify';
 import { catalogue } from 'sightline';
 import { registerTelemetryMetrics, SpanMetricsProcessor, startTelemetry } from 'sightline/sdk';
 import { createMetricsHandler, createMetricsRegistry, startMetricsServer, tenantLabels } from 'sightline/metrics';
@@ -70,4 +72,27 @@ export function byHand(): SpanMetricsProcessor {
 export function tenantLabelValue(tenantId: string | undefined): string {
   const registry = createMetricsRegistry({ tenantLabelPolicy: tenantLabels.allowList(['acme', 'globex']) });
   return registry.tenantLabels.labelFor(tenantId); // 'acme', 'globex', 'other', or '' without a tenant
+}
+
+export async function zeroCodeFastify(): Promise<void> {
+  // No Sightline import: run with `OTEL_METRICS_EXPORTER=prometheus node --import sightline/register app.js`
+  // (or OTEL_METRICS_EXPORTER=otlp). Each request is recorded in
+  // http_server_request_duration_seconds{http_route="/users/:id"}, with the trace of a sampled one as exemplar.
+  const app = Fastify();
+  await app.register(
+    (users, _options, done) => {
+      users.get<{ Params: { id: string } }>('/:id', (request, reply) => reply.send({ id: request.params.id }));
+      done();
+    },
+    { prefix: '/users' },
+  );
+  await app.listen({ port: 3000 });
+}
+
+export function apiInstruments(): void {
+  // Served as app_jobs_total{job_kind, error_type} and pushed as app.jobs. Its labels are the attribute
+  // keys of its first measurement, so give every measurement the same keys ('' for none).
+  const jobs = metrics.getMeter('app').createCounter('app.jobs', { description: 'Jobs done.' });
+  jobs.add(1, { 'job.kind': 'export', 'error.type': '' });
+  jobs.add(1, { 'job.kind': 'export', 'error.type': 'timeout' });
 }

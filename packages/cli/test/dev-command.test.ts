@@ -1,7 +1,7 @@
 /**
  * `sightline dev` as a user runs it: the variables it prints are enough for
  * an app started with only `--import sightline/register` (default protocol
- * http/protobuf, or gRPC) to show up; each trace is printed once, within
+ * http/protobuf, or gRPC) to show up, its traces and its pushed metrics; each trace is printed once, within
  * about a second of its last span, even when late spans arrive; a refused
  * request is reported once; a taken port gets a hint; SIGINT stops it.
  */
@@ -47,6 +47,12 @@ async function startDev(t: { after(fn: () => void): void }): Promise<Running & {
   return { ...dev, http, grpc };
 }
 
+/** The variables of the printed `export` lines before the gRPC alternative, as the shell would set them. */
+function printedVariables(stdout: string): Record<string, string> {
+  const http = stdout.split('or over gRPC:')[0] ?? '';
+  return Object.fromEntries([...http.matchAll(/^ {2}export (\w+)=(\S+)/gm)].map(([, name, value]) => [name as string, value as string]));
+}
+
 interface TraceItem {
   traceId: string;
   rootName: string;
@@ -58,6 +64,8 @@ describe('sightline dev', () => {
     const dev = await startDev(t);
     assert.match(dev.stdout(), /export OTEL_BSP_SCHEDULE_DELAY=200/);
     assert.match(dev.stdout(), /export OTEL_LOGS_EXPORTER=otlp/);
+    assert.match(dev.stdout(), /export OTEL_METRICS_EXPORTER=otlp\n/, 'metrics are pushed to the viewer, not scraped');
+    assert.doesNotMatch(dev.stdout(), /--scrape|9464/);
     dev.child.kill('SIGINT');
     const [code] = (await once(dev.child, 'exit')) as [number | null];
     assert.equal(code, 0);
@@ -66,9 +74,8 @@ describe('sightline dev', () => {
   for (const protocol of ['http/protobuf (the default)', 'grpc']) {
     it(`shows an app started with only --import sightline/register and the printed variables, over ${protocol}`, async (t) => {
       const dev = await startDev(t);
-      const env: Record<string, string> = { OTEL_SERVICE_NAME: `hello-${protocol.split(' ')[0]?.replace('/', '-')}`, OTEL_BSP_SCHEDULE_DELAY: '200' };
+      const env: Record<string, string> = { ...printedVariables(dev.stdout()), OTEL_SERVICE_NAME: `hello-${protocol.split(' ')[0]?.replace('/', '-')}` };
       if (protocol === 'grpc') Object.assign(env, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: dev.grpc });
-      else env['OTEL_EXPORTER_OTLP_ENDPOINT'] = dev.http;
       const app = start(process.execPath, ['--conditions=source', '--import', 'sightline/register', APP], env, t);
       const port = await waitFor('the app port', () => /\{"port":(\d+)\}/.exec(app.stdout())?.[1], 60_000);
       assert.equal((await fetch(`http://127.0.0.1:${port}/hello`)).status, 200);
@@ -80,6 +87,11 @@ describe('sightline dev', () => {
       );
       assert.equal(found.rootName, 'GET');
       await waitFor('the printed trace', () => (dev.stdout().includes(`trace ${found.traceId}`) ? true : undefined), 10_000);
+      await waitFor(
+        'the pushed request metrics on the metrics page',
+        async () => ((await (await fetch(`${dev.http}/api/metrics`)).json()) as { routes: { job: string }[] }).routes.find((row) => row.job === env['OTEL_SERVICE_NAME']),
+        20_000,
+      );
       assert.equal(app.stderr(), '', 'the app printed no warning');
     });
   }

@@ -13,13 +13,15 @@ import { HOOKED_MODULES } from '../src/telemetry/loader-hook.ts';
 
 void it('the loader hook covers every module an enabled instrumentation patches', async () => {
   const instrumentations = await createInstrumentations(
-    { http: true, undici: true, pg: true, ioredis: true, express: true, pino: true, winston: true },
+    { http: true, undici: true, pg: true, ioredis: true, express: true, fastify: true, pino: true, winston: true },
     { ignoreIncomingRequest: () => false, serverResponseHook: () => undefined, sendLogs: false },
   );
   try {
     const patched = new Set(
       instrumentations.flatMap((instrumentation) =>
-        (instrumentation as InstrumentationBase).getModuleDefinitions().map((definition) => definition.name),
+        'getModuleDefinitions' in instrumentation
+          ? (instrumentation as InstrumentationBase).getModuleDefinitions().map((definition) => definition.name)
+          : [],
       ),
     );
     assert.ok(patched.size > 0);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import protobuf from 'protobufjs';
 import { startChildApp } from './support/child-app.ts';
 import { freePort } from './support/free-port.ts';
+import { attributeOf, startMetricsReceiver } from './support/otlp-metrics-receiver.ts';
 import { waitFor } from './support/poll.ts';
 import { promtoolCheckMetrics, samplesOf } from './support/prometheus-text.ts';
 
@@ -26,15 +25,47 @@ async function startUpstream(t: { after(fn: () => unknown): void }): Promise<str
   return `http://127.0.0.1:${port}/`;
 }
 
-/** Starts the plain Express fixture with only the flag and `env`; returns its base URL. */
-async function startApp(t: { after(fn: () => unknown): void }, env: Record<string, string>): Promise<string> {
-  const app = startChildApp('zero-code-express-app.ts', {
+/** Starts a plain fixture app (no Sightline import) with only the flag and `env`; returns its base URL and what it reported. */
+async function startApp<M extends { port: number }>(
+  t: { after(fn: () => unknown): void },
+  env: Record<string, string>,
+  fixture = 'zero-code-express-app.ts',
+): Promise<{ base: string; started: M }> {
+  const app = startChildApp(fixture, {
     execArgv: ['--import', 'sightline/register'],
     env: { PATH: process.env['PATH'] ?? '', OTEL_SERVICE_NAME: 'zero-code', OTEL_TRACES_EXPORTER: 'none', ...PG_ENV, ...env },
   });
   t.after(() => app[Symbol.asyncDispose]());
-  const { port } = await app.nextMessage<{ port: number }>();
-  return `http://127.0.0.1:${port}`;
+  const started = await app.nextMessage<M>();
+  return { base: `http://127.0.0.1:${started.port}`, started };
+}
+
+/** Serves the app's metrics on a free port: the variables and the URL. */
+async function prometheusExport(): Promise<{ env: Record<string, string>; url: string }> {
+  const port = await freePort();
+  return {
+    env: { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) },
+    url: `http://127.0.0.1:${port}/metrics`,
+  };
+}
+
+/** The OpenMetrics text once the three requests to /users/:id are counted under that route; asserts the bucket and the exemplar. */
+async function serverHistogramWithRoute(metricsUrl: string): Promise<string> {
+  const openMetrics = await waitFor('the three server requests recorded under /users/:id', async () => {
+    const text = await (await fetch(metricsUrl, { headers: { accept: 'application/openmetrics-text' } })).text();
+    const count = samplesOf(text, 'http_server_request_duration_seconds_count', { http_route: '/users/:id' })[0]?.value;
+    return count === 3 ? text : undefined;
+  }, 20_000);
+  // The 0.5 s objective is a bucket boundary (how many requests fall under it depends on the machine's load).
+  const bucket = (le: string) => samplesOf(openMetrics, 'http_server_request_duration_seconds_bucket', { http_route: '/users/:id', le })[0]?.value;
+  assert.ok((bucket('0.5') ?? -1) >= 0, 'a 0.5 s bucket');
+  assert.equal(bucket('+Inf'), 3);
+  assert.match(
+    openMetrics,
+    new RegExp(`^http_server_request_duration_seconds_bucket\\{[^}]*http_route="/users/:id"[^}]*\\} \\d+ # \\{[^}]*trace_id="${TRACE_ID}"`, 'm'),
+    'an OpenMetrics exemplar with the incoming trace id',
+  );
+  return openMetrics;
 }
 
 /** Three requests to /users/:id, each continuing a sampled incoming trace. */
@@ -48,26 +79,10 @@ async function sendRequests(base: string): Promise<void> {
 
 describe('RED metrics from the flag alone, in a plain Express app', () => {
   it('serves the server, client and database histograms with routes and exemplars, and the OpenTelemetry API counter; promtool accepts it', async (t) => {
-    const metricsPort = await freePort();
-    const base = await startApp(t, {
-      UPSTREAM_URL: await startUpstream(t),
-      OTEL_METRICS_EXPORTER: 'prometheus',
-      OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
-      OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort),
-    });
+    const metrics = await prometheusExport();
+    const { base } = await startApp(t, { UPSTREAM_URL: await startUpstream(t), ...metrics.env });
     await sendRequests(base);
-    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    const openMetrics = await waitFor('the three server requests recorded', async () => {
-      const text = await (await fetch(metricsUrl, { headers: { accept: 'application/openmetrics-text' } })).text();
-      const count = samplesOf(text, 'http_server_request_duration_seconds_count', { http_route: '/users/:id' })[0]?.value;
-      return count === 3 ? text : undefined;
-    }, 20_000);
-    assert.equal(samplesOf(openMetrics, 'http_server_request_duration_seconds_bucket', { http_route: '/users/:id', le: '0.5' })[0]?.value, 3);
-    assert.match(
-      openMetrics,
-      new RegExp(`^http_server_request_duration_seconds_bucket\\{[^}]*http_route="/users/:id"[^}]*\\} \\d+ # \\{[^}]*trace_id="${TRACE_ID}"`, 'm'),
-      'an OpenMetrics exemplar with the incoming trace id',
-    );
+    const openMetrics = await serverHistogramWithRoute(metrics.url);
     assert.ok((samplesOf(openMetrics, 'http_client_request_duration_seconds_count')[0]?.value ?? 0) >= 3, 'client histogram');
     assert.ok(
       (samplesOf(openMetrics, 'db_client_operation_duration_seconds_count', { db_system_name: 'postgresql' })[0]?.value ?? 0) >= 3,
@@ -75,93 +90,76 @@ describe('RED metrics from the flag alone, in a plain Express app', () => {
     );
     assert.equal(samplesOf(openMetrics, 'app_jobs_total', { job_kind: 'lookup' })[0]?.value, 3, 'the OpenTelemetry API counter');
     assert.equal(samplesOf(openMetrics, 'http_server_active_requests', { http_request_method: 'GET' })[0]?.value, 0);
-    await promtoolCheckMetrics(await (await fetch(metricsUrl)).text());
+    await promtoolCheckMetrics(await (await fetch(metrics.url)).text());
   });
 
-  for (const protocol of ['http/protobuf', 'http/json'] as const) {
-    it(`pushes the same histograms and the counter under their OpenTelemetry names over OTLP ${protocol}`, async (t) => {
-      const receiver = await startMetricsReceiver();
+  it('gives Express 4 routes the same way', async (t) => {
+    const metrics = await prometheusExport();
+    const { base, started } = await startApp<{ port: number; expressVersion: string }>(t, {
+      UPSTREAM_URL: await startUpstream(t),
+      EXPRESS_MAJOR: '4',
+      ...metrics.env,
+    });
+    assert.match(started.expressVersion, /^4\./);
+    await sendRequests(base);
+    await serverHistogramWithRoute(metrics.url);
+  });
+});
+
+describe('RED metrics from the flag alone, in a plain Fastify app', () => {
+  for (const major of ['5', '4'] as const) {
+    it(`records Fastify ${major} requests under the route template (prefix included), with exemplars`, async (t) => {
+      const metrics = await prometheusExport();
+      const { base, started } = await startApp<{ port: number; fastifyVersion: string }>(
+        t,
+        { FASTIFY_MAJOR: major, ...metrics.env },
+        'zero-code-fastify-app.ts',
+      );
+      assert.equal(started.fastifyVersion.split('.')[0], major);
+      await sendRequests(base);
+      const openMetrics = await serverHistogramWithRoute(metrics.url);
+      const missing = await fetch(`${base}/nowhere`);
+      assert.equal(missing.status, 404);
+      await missing.text();
+      const unmatched = await waitFor('the unmatched request recorded', async () => {
+        const text = await (await fetch(metrics.url)).text();
+        return samplesOf(text, 'http_server_request_duration_seconds_count', { http_response_status_code: '404' })[0];
+      }, 20_000);
+      assert.equal(unmatched.labels['http_route'], '', 'a request no route matched has no route');
+      assert.ok(!openMetrics.includes('http_route="/users/1"'), 'no path is taken for a route');
+    });
+  }
+});
+
+describe('OTLP push of the zero-code metrics', () => {
+  for (const protocol of ['grpc', 'http/protobuf', 'http/json'] as const) {
+    it(`pushes the three histograms and the counter under their OpenTelemetry names over OTLP ${protocol}`, async (t) => {
+      const receiver = await startMetricsReceiver(protocol);
       t.after(() => receiver.close());
-      const base = await startApp(t, {
+      const { base } = await startApp(t, {
         UPSTREAM_URL: await startUpstream(t),
         OTEL_METRICS_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocol,
-        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: receiver.endpoint,
         OTEL_METRIC_EXPORT_INTERVAL: '300',
       });
       await sendRequests(base);
       const metrics = await waitFor('a push with the three server requests', () => {
         const latest = receiver.latest();
-        const server = latest.get('http.server.request.duration');
-        const point = server?.histogram?.dataPoints?.find((p) => attribute(p, 'http.route') === '/users/:id');
+        const point = latest.get('http.server.request.duration')?.histogram?.dataPoints?.find((p) => attributeOf(p, 'http.route') === '/users/:id');
         return Number(point?.count ?? 0) >= 3 ? latest : undefined;
       }, 20_000);
-      assert.equal(metrics.get('http.server.request.duration')?.unit, 's');
-      assert.ok(metrics.get('http.client.request.duration')?.histogram !== undefined);
-      assert.equal(metrics.get('db.client.operation.duration')?.unit, 's');
+      for (const name of ['http.server.request.duration', 'http.client.request.duration', 'db.client.operation.duration']) {
+        const metric = metrics.get(name);
+        assert.equal(metric?.unit, 's', name);
+        const points = metric?.histogram?.dataPoints ?? [];
+        assert.ok(points.some((point) => Number(point.count) >= 3), `${name}: the three requests`);
+        // OpenTelemetry's OTLP transformer (0.301.2, the newest) encodes no exemplars, and the JS metrics SDK
+        // has none to give it (opentelemetry-js#5147); docs/metrics.md says so. When this fails, it does: update the docs.
+        assert.ok(points.every((point) => (point.exemplars ?? []).length === 0), `${name}: exemplars appeared in the push; update docs/metrics.md`);
+      }
       const jobs = metrics.get('app.jobs')?.sum?.dataPoints?.[0];
       assert.equal(Number(jobs?.asDouble ?? jobs?.asInt), 3);
     });
   }
 });
-
-interface WireValue {
-  readonly stringValue?: string;
-}
-interface WirePoint {
-  readonly attributes?: readonly { key: string; value?: WireValue }[];
-  readonly count?: string | number;
-  readonly asDouble?: number;
-  readonly asInt?: string | number;
-}
-interface WireMetric {
-  readonly name: string;
-  readonly unit?: string;
-  readonly histogram?: { readonly dataPoints?: readonly WirePoint[] };
-  readonly sum?: { readonly dataPoints?: readonly WirePoint[] };
-}
-
-function attribute(point: WirePoint, key: string): string | undefined {
-  return point.attributes?.find((a) => a.key === key)?.value?.stringValue;
-}
-
-/** An OTLP/HTTP metrics receiver decoding with the official protos; `latest()` is the last push by metric name. */
-async function startMetricsReceiver(): Promise<{ url: string; latest(): Map<string, WireMetric>; close(): Promise<void> }> {
-  const dir = process.env['SIGHTLINE_OTLP_PROTOS'];
-  assert.ok(dir, 'SIGHTLINE_OTLP_PROTOS is set (run with bash scripts/test.sh)');
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => join(dir, target);
-  await root.load('opentelemetry/proto/collector/metrics/v1/metrics_service.proto', { keepCase: false });
-  const requestType = root.lookupType('opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest');
-  let latest = new Map<string, WireMetric>();
-  const read = async (request: IncomingMessage): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  };
-  const server = createServer((request, response) => {
-    void read(request).then((body) => {
-      const decoded = (request.headers['content-type'] ?? '').startsWith('application/json')
-        ? (JSON.parse(body.toString('utf8')) as { resourceMetrics?: { scopeMetrics?: { metrics?: WireMetric[] }[] }[] })
-        : (requestType.toObject(requestType.decode(body), { longs: String, oneofs: true }) as {
-            resourceMetrics?: { scopeMetrics?: { metrics?: WireMetric[] }[] }[];
-          });
-      const metrics = new Map<string, WireMetric>();
-      for (const resource of decoded.resourceMetrics ?? []) {
-        for (const scope of resource.scopeMetrics ?? []) for (const metric of scope.metrics ?? []) metrics.set(metric.name, metric);
-      }
-      latest = metrics;
-      response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
-    });
-  });
-  const port = await listen(server);
-  return {
-    url: `http://127.0.0.1:${port}/v1/metrics`,
-    latest: () => latest,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}

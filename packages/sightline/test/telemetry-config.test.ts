@@ -70,9 +70,9 @@ const invalid: readonly InvalidCase[] = [
   { name: 'resource attribute escape', env: { OTEL_RESOURCE_ATTRIBUTES: 'team=a%2' }, setting: 'resourceAttributes', source: 'OTEL_RESOURCE_ATTRIBUTES', message: "got 'team=a%2'" },
   { name: 'empty service name option', options: { serviceName: ' ' }, setting: 'serviceName', source: 'option', message: "a non-empty string, got ' '" },
   { name: 'empty service.name attribute', env: { OTEL_RESOURCE_ATTRIBUTES: 'service.name=' }, setting: 'serviceName', source: 'OTEL_RESOURCE_ATTRIBUTES', message: 'a non-empty string' },
-  { name: 'unknown enabled instrumentation', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' }, setting: 'instrumentations', source: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', message: "each one of http, undici, pg, ioredis, express, pino, winston, got 'redis'" },
+  { name: 'unknown enabled instrumentation', env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,redis' }, setting: 'instrumentations', source: 'OTEL_NODE_ENABLED_INSTRUMENTATIONS', message: "each one of http, undici, pg, ioredis, express, fastify, pino, winston, got 'redis'" },
   { name: 'unknown disabled instrumentation', env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs' }, setting: 'instrumentations', source: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS', message: "got 'fs'" },
-  { name: 'unknown instrumentation option', options: untyped({ instrumentations: { mongodb: true } }), setting: 'instrumentations', source: 'option', message: "instrumentation names (http, undici, pg, ioredis, express, pino, winston), got 'mongodb'" },
+  { name: 'unknown instrumentation option', options: untyped({ instrumentations: { mongodb: true } }), setting: 'instrumentations', source: 'option', message: "instrumentation names (http, undici, pg, ioredis, express, fastify, pino, winston), got 'mongodb'" },
   { name: 'metrics exporter unknown', env: { OTEL_METRICS_EXPORTER: 'statsd' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "got 'statsd'" },
   { name: 'metrics exporter list with none', env: { OTEL_METRICS_EXPORTER: 'prometheus,none' }, setting: 'metrics.exporter', source: 'OTEL_METRICS_EXPORTER', message: "(none stands alone), got 'prometheus,none'" },
   { name: 'metrics path', options: { metrics: { path: 'metrics' } }, setting: 'metrics.path', source: 'option', message: "a path starting with / without a query, fragment or spaces, got 'metrics'" },
@@ -183,7 +183,7 @@ void describe('resolveTelemetryConfig: defaults', () => {
       attributePerEventCountLimit: 128,
       attributePerLinkCountLimit: 128,
     });
-    assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true, pino: true, winston: true });
+    assert.deepEqual(config.instrumentations, { http: true, undici: true, pg: true, ioredis: true, express: true, fastify: true, pino: true, winston: true });
     assert.deepEqual(config.context, { hashUserIds: false, baggageKeys: ['tenant.id', 'user.id'] });
     assert.deepEqual(config.shutdown, { handleSignals: false, timeoutMillis: 5000 });
     assert.deepEqual(config.metrics, {
@@ -305,14 +305,14 @@ void describe('resolveTelemetryConfig: precedence', () => {
 
   void it('instrumentations: enabled list, then disabled list, then options per name', () => {
     assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, pg,express' }).instrumentations, {
-      http: true, undici: false, pg: true, ioredis: false, express: true, pino: false, winston: false,
+      http: true, undici: false, pg: true, ioredis: false, express: true, fastify: false, pino: false, winston: false,
     });
     assert.deepEqual(resolveTelemetryConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'ioredis' }).instrumentations, {
-      http: true, undici: true, pg: true, ioredis: false, express: true, pino: true, winston: true,
+      http: true, undici: true, pg: true, ioredis: false, express: true, fastify: true, pino: true, winston: true,
     });
     const env = { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,pg', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg' };
     assert.deepEqual(resolveTelemetryConfig({ instrumentations: { undici: true, http: false } }, env).instrumentations, {
-      http: false, undici: true, pg: false, ioredis: false, express: false, pino: false, winston: false,
+      http: false, undici: true, pg: false, ioredis: false, express: false, fastify: false, pino: false, winston: false,
     });
   });
 

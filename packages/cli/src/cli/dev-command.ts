@@ -24,7 +24,8 @@ export function variablesToPaste(viewer: TraceViewer): string {
     `  export OTEL_EXPORTER_OTLP_ENDPOINT=${viewer.url}`,
     `  export OTEL_BSP_SCHEDULE_DELAY=200       # export spans within 0.2 s (the default waits 5 s)`,
     `  export OTEL_LOGS_EXPORTER=otlp`,
-    `  export OTEL_METRICS_EXPORTER=prometheus   # /metrics on :9464; see it here with: sightline dev --scrape http://127.0.0.1:9464/metrics`,
+    `  export OTEL_METRICS_EXPORTER=otlp`,
+    `  export OTEL_METRIC_EXPORT_INTERVAL=2000   # push metrics every 2 s (the default waits 60 s)`,
   ];
   if (viewer.grpcUrl !== undefined) lines.push(`or over gRPC:`, `  export OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${viewer.grpcUrl}`);
   return `${lines.join('\n')}\n`;

@@ -17,6 +17,8 @@ export interface LabelMapping {
   readonly labelNames: readonly string[];
   /** Whether `tenant_id` is one of them (filled from the context, not from attributes). */
   readonly tenantLabel: boolean;
+  /** Called with each attribute key that has no label and is dropped (`tenant.id` is never a label and not reported). */
+  readonly onDroppedKey?: ((key: string) => void) | undefined;
 }
 
 const TENANT_LABEL = 'tenant_id';
@@ -87,7 +89,9 @@ export function labelsFromAttributes(
   if (attributes !== undefined) {
     for (const key in attributes) {
       const label = labelOf(key);
-      if (label !== TENANT_LABEL && Object.hasOwn(labels, label)) labels[label] = stringOf(attributes[key]);
+      if (label === TENANT_LABEL) continue;
+      if (Object.hasOwn(labels, label)) labels[label] = stringOf(attributes[key]);
+      else mapping.onDroppedKey?.(key);
     }
   }
   if (mapping.tenantLabel) labels[TENANT_LABEL] = policy.labelFor(tenantFromContext(context ?? otelContext.active())?.tenantId);

@@ -13,7 +13,11 @@
  *   catalogue's buckets apply.
  * - Any other instrument gets a metric of its own, named by
  *   {@link prometheusName}; its labels are the attribute keys of its first
- *   measurement (later new keys are dropped and reported once).
+ *   measurement. A later measurement's attribute without a label is dropped
+ *   (the measurement is kept) and reported once per instrument and key,
+ *   through `diag` and a process warning
+ *   (`SIGHTLINE_METRICS_ATTRIBUTE_DROPPED`): the Prometheus client fixes a
+ *   metric's label names when it is created, so the label set cannot grow.
  *
  * Nothing here throws into the caller: a conflicting name gets an
  * instrument that does nothing, reported through `diag`.
@@ -245,6 +249,8 @@ class DynamicRecorder implements Recorder {
   readonly #name: string;
   readonly #unit: string;
   readonly #options: MetricOptions | undefined;
+  /** The dropped attribute keys already reported. */
+  readonly #reported = new Set<string>();
   #recorder: Recorder | undefined;
 
   constructor(registry: MetricsRegistry, kind: Kind, name: string, unit: string, options: MetricOptions | undefined) {
@@ -280,9 +286,27 @@ class DynamicRecorder implements Recorder {
       : this.#kind === 'counter' || this.#kind === 'observablecounter'
         ? counter({ ...base, labelNames })
         : gauge({ ...base, labelNames });
-    return createRecorder(this.#registry, this.#kind, definition, { labelNames, tenantLabel: false }, undefined);
+    const onDroppedKey = (key: string): void => this.#reportDropped(key, labelNames);
+    return createRecorder(this.#registry, this.#kind, definition, { labelNames, tenantLabel: false, onDroppedKey }, undefined);
+  }
+
+  #reportDropped(key: string, labelNames: readonly string[]): void {
+    if (this.#reported.has(key) || this.#reported.size >= MAX_REPORTED_KEYS) return;
+    this.#reported.add(key);
+    const labels = labelNames.length === 0 ? 'no labels' : `labels ${labelNames.join(', ')}`;
+    const message =
+      `sightline: the OpenTelemetry instrument ${this.#name} took its labels from the attribute keys of its first measurement (${labels}); ` +
+      `its attribute '${key}' has no label and is dropped (the measurement is kept). Give every measurement of an instrument the same attribute keys.`;
+    diag.warn(message);
+    process.emitWarning(message, { code: DROPPED_ATTRIBUTE_WARNING_CODE });
   }
 }
+
+/** The code of the process warning for a dropped attribute key. */
+export const DROPPED_ATTRIBUTE_WARNING_CODE = 'SIGHTLINE_METRICS_ATTRIBUTE_DROPPED';
+
+/** Dropped attribute keys reported per instrument, at most (keys made from data would otherwise flood the log). */
+const MAX_REPORTED_KEYS = 20;
 
 const NOOP_RECORDER: Recorder = { record() {} };
 

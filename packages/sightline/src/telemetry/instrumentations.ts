@@ -1,6 +1,7 @@
 /**
  * The curated automatic instrumentations: node:http (server and client),
- * undici (Node's `fetch`), pg, ioredis, express, and the pino and winston
+ * undici (Node's `fetch`), pg, ioredis, express, fastify (route templates
+ * only, see `fastify-routes.ts`), and the pino and winston
  * loggers (a record written inside a span gets `trace_id`, `span_id`,
  * `trace_flags` and `tenant.id`; with a logs exporter it is also sent as an
  * OTLP log record). Each is switched by
@@ -80,6 +81,11 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
     modules: ['express'],
     patchesOnLoad: true,
     create: async () => new (await import('@opentelemetry/instrumentation-express')).ExpressInstrumentation(),
+  },
+  fastify: {
+    modules: ['fastify'],
+    patchesOnLoad: false,
+    create: async () => new (await import('./fastify-routes.ts')).FastifyRouteInstrumentation(),
   },
   pino: {
     modules: ['pino'],

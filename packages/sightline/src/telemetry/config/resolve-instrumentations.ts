@@ -10,7 +10,7 @@ import type { InstrumentationName, ResolvedTelemetryConfig, TelemetryOptions } f
 import { asBoolean, optionGroup, reject } from './validate.ts';
 
 /** Every instrumentation Sightline knows, by its OpenTelemetry short name. */
-export const INSTRUMENTATION_NAMES: readonly InstrumentationName[] = ['http', 'undici', 'pg', 'ioredis', 'express', 'pino', 'winston'];
+export const INSTRUMENTATION_NAMES: readonly InstrumentationName[] = ['http', 'undici', 'pg', 'ioredis', 'express', 'fastify', 'pino', 'winston'];
 
 function isInstrumentationName(name: string): name is InstrumentationName {
   return (INSTRUMENTATION_NAMES as readonly string[]).includes(name);

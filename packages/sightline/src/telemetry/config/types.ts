@@ -39,7 +39,7 @@ export type MetricsExporter = 'prometheus' | 'otlp' | 'none';
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 /** The instrumentations Sightline can enable, by their OpenTelemetry short names. */
-export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express' | 'pino' | 'winston';
+export type InstrumentationName = 'http' | 'undici' | 'pg' | 'ioredis' | 'express' | 'fastify' | 'pino' | 'winston';
 
 /** Standard OpenTelemetry samplers that take no argument. */
 export interface FixedSamplerConfig {
