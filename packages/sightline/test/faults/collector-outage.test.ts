@@ -39,6 +39,8 @@ const UP_MS = 2000;
 const DOWN_MS = 15_000;
 const RECOVERED_MS = 6000;
 const MiB = 1024 * 1024;
+/** OpenTelemetry's default: a refused batch is retried (HTTP) within this time while new spans queue up behind it. */
+const EXPORT_TIMEOUT_MS = 10_000;
 
 const PROTOCOLS: readonly { protocol: string; start: (options: ReceiverOptions) => Promise<OtlpReceiver> }[] = [
   { protocol: 'http/protobuf', start: startHttpReceiver },
@@ -69,6 +71,7 @@ async function collectorOutage(t: TestContext, protocol: string, start: (options
   await using app = startChildApp('dead-collector-app.ts', {
     env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: first.endpoint },
     execArgv: ['--expose-gc'],
+    args: [String(EXPORT_TIMEOUT_MS)],
   });
   const { port: appPort } = await app.nextMessage<{ port: number }>();
   const base = `http://127.0.0.1:${appPort}`;
@@ -112,8 +115,10 @@ async function collectorOutage(t: TestContext, protocol: string, start: (options
     count(second.spans());
 
     assert.deepEqual(sent.filter((request) => request.status !== 200), [], 'every request succeeds while the collector is down');
-    const exportedSeen = [...received.values()].reduce((sum, n) => sum + n, 0);
-    assert.equal(exportedSeen, after.stats.exported, 'the receivers got exactly the spans counted as exported');
+    // A batch counted as failed may still have reached the receiver (an export that timed out after sending).
+    const receivedCount = [...received.values()].reduce((sum, n) => sum + n, 0);
+    assert.ok(receivedCount >= after.stats.exported, `every span counted as exported arrived: ${receivedCount} received`);
+    assert.ok(receivedCount <= after.stats.exported + after.stats.failed, `nothing arrived uncounted: ${receivedCount} received`);
     assert.ok(after.stats.failed + after.stats.dropped > 0, `the outage is counted: ${JSON.stringify(after.stats)}`);
 
     // No gap: every request sent once the collector listened again has all its spans received.
@@ -128,7 +133,7 @@ async function collectorOutage(t: TestContext, protocol: string, start: (options
       perSecond.set(second, bucket);
     }
     t.diagnostic(
-      `${protocol}: ${sent.length} requests (${produced} spans), collector down ${downAt}..${upAt} ms; ` +
+      `${protocol}: ${sent.length} requests (${produced} spans, ${receivedCount} received), collector down ${downAt}..${upAt} ms; ` +
         `stats while down ${JSON.stringify(during.stats)}; after ${JSON.stringify(after.stats)}; ` +
         `heapUsed before ${(before.heapUsed / MiB).toFixed(1)} MiB, during ${(during.heapUsed / MiB).toFixed(1)} MiB, after ${(after.heapUsed / MiB).toFixed(1)} MiB; ` +
         `per second after recovery (sent/complete): ${[...perSecond].map(([s, b]) => `${s}:${b.sent}/${b.complete}`).join(' ')}`,
