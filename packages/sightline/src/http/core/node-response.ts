@@ -4,7 +4,8 @@
  * (a client that went away). Both events may fire; the scope records once.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { diag } from '@opentelemetry/api';
+import { boundedText } from '../../diagnostics/bounded-text.ts';
+import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
 import { firstHeaderValue } from './id-source.ts';
 import type { RequestIdInput } from './id-source.ts';
 import type { ServerRequestInput, ServerRequestScope } from './server-request.ts';
@@ -19,16 +20,22 @@ export function endWithResponse(
   route: () => string | undefined,
 ): void {
   const end = (): void => {
-    let matched: string | undefined;
-    try {
-      matched = route();
-    } catch (error) {
-      diag.warn('sightline: reading the route of an HTTP request failed; it is recorded as unmatched', error);
-    }
-    scope.end({ route: matched, statusCode: response.headersSent ? response.statusCode : undefined });
+    scope.end({ route: readRoute(route), statusCode: response.headersSent ? response.statusCode : undefined });
   };
   response.once('finish', end);
   response.once('close', end);
+}
+
+const warnRouteFailed = createThrottledWarning();
+
+/** The route a request matched, as `route` says; a `route` that throws counts as no route (a few warnings a minute at most). */
+export function readRoute(route: () => string | undefined): string | undefined {
+  try {
+    return route();
+  } catch (error) {
+    warnRouteFailed(`sightline: reading the route of an HTTP request failed; it is recorded as unmatched: ${boundedText(String(error))}`);
+    return undefined;
+  }
 }
 
 /** The path of a request target, without query string or fragment. */

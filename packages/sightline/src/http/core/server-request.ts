@@ -20,6 +20,8 @@ import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { tenantFromContext } from '../../context/tenant-context.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
 import { defaultMetricsRegistry } from '../../metrics/default-registry.ts';
+import type { HistogramInstrument } from '../../metrics/instruments.ts';
+import type { TenantLabelPolicy } from '../../metrics/tenant-label-policy.ts';
 import { recordError } from '../../tracing/record-error.ts';
 import type { RequestIdInput } from './id-source.ts';
 import { normalizeMethod, OTHER_METHOD } from './method.ts';
@@ -149,16 +151,7 @@ export function createHttpServerInstrumentation<Req>(
         active.dec({ http_request_method: method });
         try {
           const route = outcome.route ?? config.unmatchedRoute;
-          duration.observe(
-            {
-              http_request_method: method,
-              http_route: route,
-              http_response_status_code: outcome.statusCode ?? '',
-              tenant_id: registry.tenantLabels.labelFor(tenantFromContext(requestContext)?.tenantId),
-            },
-            (performance.now() - started) / 1000,
-            requestContext,
-          );
+          observeRequestDuration(duration, registry.tenantLabels, { method, route, statusCode: outcome.statusCode, started, context: requestContext });
           if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
           if (metadata !== undefined) metadata.route = method === OTHER_METHOD ? undefined : outcome.route;
         } catch (error) {
@@ -185,6 +178,37 @@ export function createHttpServerInstrumentation<Req>(
       return handsOver ? handOver(parent, metadata!.span, measured, input) : measure(parent, metadata, input);
     },
   };
+}
+
+/** A finished request, as {@link observeRequestDuration} records it. */
+export interface FinishedRequest {
+  /** The normalised method. */
+  readonly method: string;
+  /** The route label: the template, or what stands for no route. */
+  readonly route: string;
+  /** The response status code, or `undefined` when none was sent. */
+  readonly statusCode: number | undefined;
+  /** `performance.now()` when the request arrived. */
+  readonly started: number;
+  /** The request's context: its tenant becomes the tenant label (by the registry's policy), its span the exemplar. */
+  readonly context: Context;
+}
+
+/** `http_server_request_duration_seconds`, as a registry gives it. */
+export type RequestDurationHistogram = HistogramInstrument<(typeof catalogue.httpServerRequestDuration.labelNames)[number]>;
+
+/** Records `request` in `duration`, its tenant labelled by `tenantLabels`. */
+export function observeRequestDuration(duration: RequestDurationHistogram, tenantLabels: TenantLabelPolicy, request: FinishedRequest): void {
+  duration.observe(
+    {
+      http_request_method: request.method,
+      http_route: request.route,
+      http_response_status_code: request.statusCode ?? '',
+      tenant_id: tenantLabels.labelFor(tenantFromContext(request.context)?.tenantId),
+    },
+    (performance.now() - request.started) / 1000,
+    request.context,
+  );
 }
 
 /** Sets `http.route` and renames the span `METHOD route` (`HTTP route` for unknown methods), while it is open. */

@@ -27,11 +27,11 @@ import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, SpanStatus
 import type { Context, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
-import { tenantFromContext } from '../../context/tenant-context.ts';
 import { normalizeMethod, OTHER_METHOD } from '../../http/core/method.ts';
 import { measuredRpcMetadata, RPC_METADATA_KEY } from '../../http/core/request-metadata.ts';
 import type { HttpRpcMetadata, MeasuredRequest } from '../../http/core/request-metadata.ts';
-import { nameServerSpan } from '../../http/core/server-request.ts';
+import { readRoute } from '../../http/core/node-response.ts';
+import { nameServerSpan, observeRequestDuration } from '../../http/core/server-request.ts';
 import { catalogue } from '../../metrics/catalogue.ts';
 import type { MetricsRegistry } from '../../metrics/registry.ts';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
@@ -78,13 +78,7 @@ class InFlightRequest implements MeasuredRequest {
 
   /** The route: the middleware's, else what a framework instrumentation wrote into the metadata. */
   route(): string | undefined {
-    if (this.routeOf === undefined) return this.metadata.route;
-    try {
-      return this.routeOf();
-    } catch (error) {
-      warn(`sightline: reading the route of an HTTP request failed; it is recorded as unmatched: ${String(error)}`);
-      return undefined;
-    }
+    return this.routeOf === undefined ? this.metadata.route : readRoute(this.routeOf);
   }
 }
 
@@ -213,16 +207,8 @@ export class HttpServerInstrumentation implements Instrumentation {
       const statusCode = response.headersSent ? response.statusCode : undefined;
       const route = inFlight.route();
       if (!inFlight.ignored) {
-        this.#duration.observe(
-          {
-            http_request_method: method,
-            http_route: route ?? inFlight.unmatchedRoute ?? '',
-            http_response_status_code: statusCode ?? '',
-            tenant_id: this.#options.registry.tenantLabels.labelFor(tenantFromContext(inFlight.context)?.tenantId),
-          },
-          (performance.now() - inFlight.started) / 1000,
-          inFlight.context,
-        );
+        const { started, context, unmatchedRoute } = inFlight;
+        observeRequestDuration(this.#duration, this.#options.registry.tenantLabels, { method, route: route ?? unmatchedRoute ?? '', statusCode, started, context });
       }
       if (span.isRecording()) {
         if (statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
