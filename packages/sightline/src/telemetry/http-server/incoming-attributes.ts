@@ -62,7 +62,7 @@ export function detailAttributes(request: IncomingMessage, scheme: string): Attr
 }
 
 function redactQuery(query: string): string {
-  if (!query.split('&').some((pair) => REDACTED_PARAMETERS.has(pair.slice(0, pair.indexOf('=') >>> 0)))) return query;
+  if (!query.split('&').some((pair) => REDACTED_PARAMETERS.has(pair.split('=', 1)[0]!))) return query;
   const parameters = new URLSearchParams(query);
   for (const name of REDACTED_PARAMETERS) if (parameters.has(name)) parameters.set(name, REDACTED);
   return parameters.toString();
