@@ -129,9 +129,13 @@ void it(`processes each order once per group with ${INSTANCES} shops and ${INSTA
   );
   const processed = (group: string): Promise<number> =>
     scalar(`sum(messaging_client_consumed_messages_total{messaging_consumer_group_name="${group}", outcome="success"})`);
+  const publishedTotal = (): Promise<number> => scalar('sum(messaging_client_sent_messages_total{error_type=""})');
+  // Each target is scraped at its own moment: a worker's scrape can show an event processed before
+  // the scrape of the shop that published it. Wait for both sums (a wrong total still fails below).
   await until(
-    async () => (await processed('billing')) === accepted.size && (await processed('shipping')) === accepted.size,
-    'Prometheus to sum every processed order',
+    async () =>
+      (await processed('billing')) === accepted.size && (await processed('shipping')) === accepted.size && (await publishedTotal()) >= accepted.size,
+    'Prometheus to sum every published and processed order',
     30_000,
   );
   const heapAfter = await scalar('max(nodejs_heap_size_used_bytes)');
@@ -161,7 +165,7 @@ void it(`processes each order once per group with ${INSTANCES} shops and ${INSTA
     assert.ok(processes.size > 1, `${group}: the group's work is shared between workers: ${JSON.stringify([...processes.values()])}`);
     figures.push(`${group}: processed ${handled.size} (per worker ${[...processes.values()].join('/')}), duplicated ${duplicated.length}`);
   }
-  const published = await scalar('sum(messaging_client_sent_messages_total{error_type=""})');
+  const published = await publishedTotal();
   const deadLettered = await scalar('sum(messaging_client_consumed_messages_total{outcome="dead_letter"}) or vector(0)');
   assert.equal(published, accepted.size, 'Prometheus: events published by the three shops = orders accepted');
   assert.equal(deadLettered, 0);
