@@ -257,3 +257,44 @@ test('idempotent() skips ids already completed, with the memory store and with R
     assert.equal(await store.claim('held', 60_000), 'in_progress');
   }
 });
+
+test('memory delivery: each handler run gets its own JSON copy of the event; mutating it changes neither the producer\'s data nor another group\'s', async (t) => {
+  const bus = createEventBus<{ 'cart.changed': { items: string[]; at?: Date | string } }>({ source: 'orders' });
+  t.after(() => bus.close());
+  const seen: { group: string; items: string[]; at: unknown }[] = [];
+  for (const group of ['first', 'second']) {
+    bus.subscribe('cart.changed', (event) => {
+      seen.push({ group, items: [...event.data.items], at: event.data.at });
+      event.data.items.push(`added by ${group}`);
+      (event as { id: string }).id = 'changed';
+    }, { group });
+  }
+  const data = { items: ['a'], at: new Date('2026-12-01T00:00:00Z') };
+  const published = await bus.publish('cart.changed', data);
+  await until(() => seen.length === 2, 'both groups');
+  for (const entry of seen) {
+    assert.deepEqual(entry.items, ['a']);
+    assert.equal(entry.at, '2026-12-01T00:00:00.000Z', 'data arrives as JSON, as it would over a broker');
+  }
+  assert.deepEqual(data.items, ['a']);
+  assert.notEqual(published.id, 'changed');
+});
+
+test('memory delivery: an event the bus publishes that a consumer would refuse is still refused with its reason', async (t) => {
+  const registry = createMetricsRegistry();
+  const transport = memoryTransport();
+  const bus = createEventBus<{ 'tree.grown': unknown }>({ source: 'orders', registry, transport });
+  t.after(() => bus.close());
+  const handled: unknown[] = [];
+  bus.subscribe('tree.grown', (event) => {
+    handled.push(event.data);
+  }, { group: 'g' });
+  let deep: unknown = 'leaf';
+  for (let level = 0; level < 100; level += 1) deep = [deep];
+  await bus.publish('tree.grown', deep);
+  await bus.publish('tree.grown', 1, { tenantId: 'no spaces allowed' });
+  await bus.publish('tree.grown', 2);
+  await until(() => transport.deadLetters().length === 2 && handled.length === 1, 'two dead letters and one event');
+  assert.deepEqual(handled, [2]);
+  assert.deepEqual(transport.deadLetters().map((letter) => letter.info.reason).sort(), ['invalid_envelope', 'too_deep']);
+});

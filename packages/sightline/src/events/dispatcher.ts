@@ -1,5 +1,6 @@
 /**
- * Processes one subscription's messages: parse and validate the envelope,
+ * Processes one subscription's messages: parse and validate the envelope
+ * (or read the checked one an in-process transport handed back),
  * restore the producer's trace and the event's tenant, run the handler in a
  * `process <type>` CONSUMER span under the subscription's deadline, then
  * settle the message (ack, nak with backoff, or dead-letter after
@@ -21,6 +22,7 @@ import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
 import { HandlerDeadline } from './handler-deadline.ts';
+import { LocalEnvelope } from './local-envelope.ts';
 import { parseEnvelope } from './parse-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import { validatePayload } from './payload-schema.ts';
@@ -114,9 +116,13 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
   };
 
   const run = async (delivery: TransportMessage): Promise<void> => {
-    const parsed = parseEnvelope(delivery.body, delivery.headers, limits);
-    if (!parsed.ok) return reject(delivery, parsed.reason, parsed.detail);
-    const { envelope, producer } = parsed.value;
+    let local = LocalEnvelope.read(delivery.local);
+    if (local === undefined) {
+      const parsed = parseEnvelope(delivery.body, delivery.headers, limits);
+      if (!parsed.ok) return reject(delivery, parsed.reason, parsed.detail);
+      local = parsed.value;
+    }
+    const { envelope, producer } = local;
     if (envelope.type !== labels.type) {
       return reject(delivery, 'type_mismatch', `envelope type ${envelope.type} arrived on the ${labels.type} subscription`, envelope.tenantid);
     }
@@ -181,24 +187,47 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
   };
 
   return async (message) => {
-    let settled = false;
-    const once = <Args extends unknown[]>(settle: (...args: Args) => Promise<void>) => (...args: Args): Promise<void> => {
-      settled = true;
-      return settle(...args);
-    };
-    const guarded: TransportMessage = {
-      body: message.body,
-      headers: message.headers,
-      attempt: message.attempt,
-      ack: once(() => message.ack()),
-      nak: once((delayMs: number) => message.nak(delayMs)),
-      deadLetter: once((info: DeadLetterInfo) => message.deadLetter(info)),
-    };
+    const guarded = new SettlementWatch(message);
     try {
       await run(guarded);
     } catch (error) {
       diag.error(`sightline: could not process a ${labels.type} message for group ${labels.group}`, error);
-      if (!settled) await settleUnexpected(message, error);
+      if (!guarded.settled) await settleUnexpected(message, error);
     }
   };
+}
+
+/** A message that remembers whether the dispatcher settled it. */
+class SettlementWatch implements TransportMessage {
+  readonly headers: MessageHeaders;
+  readonly attempt: number;
+  readonly local: LocalEnvelope | undefined;
+  settled = false;
+  readonly #message: TransportMessage;
+
+  constructor(message: TransportMessage) {
+    this.#message = message;
+    this.headers = message.headers;
+    this.attempt = message.attempt;
+    this.local = message.local;
+  }
+
+  get body(): Uint8Array {
+    return this.#message.body;
+  }
+
+  ack(): Promise<void> {
+    this.settled = true;
+    return this.#message.ack();
+  }
+
+  nak(delayMs: number): Promise<void> {
+    this.settled = true;
+    return this.#message.nak(delayMs);
+  }
+
+  deadLetter(info: DeadLetterInfo): Promise<void> {
+    this.settled = true;
+    return this.#message.deadLetter(info);
+  }
 }

@@ -13,10 +13,12 @@ import { withEventSpan } from '../tracing/event-span.ts';
 import { errorType } from '../tracing/record-error.ts';
 import { createDispatcher } from './dispatcher.ts';
 import type { EventHandler, TraceLinkMode } from './dispatcher.ts';
-import { CLOUDEVENTS_JSON_CONTENT_TYPE, createEnvelope, encodeEnvelope } from './envelope.ts';
+import { CLOUDEVENTS_JSON_CONTENT_TYPE, createEnvelope } from './envelope.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { createEventMetrics } from './event-metrics.ts';
+import { LocalEnvelope } from './local-envelope.ts';
 import { memoryTransport } from './memory-transport.ts';
+import { EncodedOnDemand, utf8SizeAbove } from './outgoing-message.ts';
 import { createBackoff } from './retry-policy.ts';
 import type { RetryOptions } from './retry-policy.ts';
 import { formatTraceparent } from './traceparent.ts';
@@ -177,10 +179,12 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
       if (envelope.traceparent !== undefined) headers['traceparent'] = envelope.traceparent;
       if (envelope.tracestate !== undefined) headers['tracestate'] = envelope.tracestate;
       try {
-        const body = encodeEnvelope(envelope);
-        const maxBytes = transport.capabilities.maxMessageBytes;
-        if (body.length > maxBytes) throw new EventTooLargeError(type, body.length, maxBytes);
-        await transport.publish({ type, id, body, headers });
+        const json = JSON.stringify(envelope);
+        const { maxMessageBytes, localDelivery } = transport.capabilities;
+        const size = utf8SizeAbove(json, maxMessageBytes);
+        if (size !== undefined) throw new EventTooLargeError(type, size, maxMessageBytes);
+        const local = localDelivery === true ? LocalEnvelope.of(envelope, json, headers) : undefined;
+        await transport.publish(new EncodedOnDemand(type, id, json, headers, local));
       } catch (error) {
         metrics.sent(transport.system, type, envelope.tenantid, errorType(error));
         const reason = rejectionReason(error);

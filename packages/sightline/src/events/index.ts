@@ -9,6 +9,7 @@ export { DEAD_LETTER_SPAN_EVENT, RETRY_SPAN_EVENT } from './dispatcher.ts';
 export type { EventHandler, HandlerContext, TraceLinkMode } from './dispatcher.ts';
 export { CLOUDEVENTS_JSON_CONTENT_TYPE, createEnvelope, encodeEnvelope } from './envelope.ts';
 export type { EnvelopeInit, EventEnvelope } from './envelope.ts';
+export type { LocalEnvelope } from './local-envelope.ts';
 export { MAX_ENVELOPE_BYTES, MAX_ENVELOPE_DEPTH, parseEnvelope } from './parse-envelope.ts';
 export type { EnvelopeLimits, MessageHeaders, ParsedEnvelope, ParseResult } from './parse-envelope.ts';
 export { formatTraceparent, parseTraceparent } from './traceparent.ts';

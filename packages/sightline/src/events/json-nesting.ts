@@ -39,3 +39,29 @@ export function nestsDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
   }
   return false;
 }
+
+/**
+ * {@link nestsDeeperThan} for JSON text already in a string (what
+ * `JSON.stringify` returned): the same scan over UTF-16 code units, in
+ * which the six characters it looks for never occur inside a surrogate pair.
+ */
+export function textNestsDeeperThan(text: string, maxDepth: number): boolean {
+  if (text.length <= maxDepth) return false;
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index += 1;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      depth += 1;
+      if (depth > maxDepth) return true;
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth -= 1;
+    }
+  }
+  return false;
+}

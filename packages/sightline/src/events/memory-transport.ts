@@ -9,6 +9,7 @@
 import { diag } from '@opentelemetry/api';
 import { EventQueueFullError, InvalidEventOptionError } from '../errors.ts';
 import { MAX_ENVELOPE_BYTES } from './parse-envelope.ts';
+import type { LocalEnvelope } from './local-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 import type {
   DeadLetterInfo,
@@ -100,6 +101,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
     ordered: true,
     durable: false,
     maxMessageBytes: config.maxMessageBytes,
+    localDelivery: true,
   });
 
   const keep = (letter: MemoryDeadLetter): void => {
@@ -125,8 +127,9 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
         await full.waitForRoom();
         targets = queuesFor(message.type);
       }
-      const headers: MessageHeaders = new Map(Object.entries(message.headers).map(([name, value]) => [name.toLowerCase(), value]));
-      for (const queue of targets) queue.enqueue({ body: message.body, headers, attempt: 1 });
+      const headers = new Map<string, string>();
+      for (const name of Object.keys(message.headers)) headers.set(name.toLowerCase(), message.headers[name]!);
+      for (const queue of targets) queue.enqueue({ published: message, headers, attempt: 1 });
     },
 
     subscribe(spec: SubscriptionSpec): Promise<TransportSubscription> {
@@ -147,7 +150,8 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
 }
 
 interface QueuedMessage {
-  readonly body: Uint8Array;
+  /** What the bus published: its body is read only when needed (a bus-made message encodes it then). */
+  readonly published: OutgoingMessage;
   readonly headers: MessageHeaders;
   readonly attempt: number;
 }
@@ -233,38 +237,34 @@ class MemoryQueue implements TransportSubscription {
     });
   }
 
-  /** The message as the bus sees it; the first settlement counts, later ones are ignored. */
+  /** The message as the bus sees it. */
   #hand(message: QueuedMessage): TransportMessage {
     this.#unsettled += 1;
-    let settled = false;
-    const settle = (then: () => void) => (): Promise<void> => {
-      if (settled) return Promise.resolve();
-      settled = true;
-      this.#unsettled -= 1;
-      then();
-      this.#checkEnded();
-      return Promise.resolve();
-    };
-    return {
-      body: message.body,
-      headers: message.headers,
-      attempt: message.attempt,
-      ack: settle(() => undefined),
-      nak: (delayMs) =>
-        settle(() => {
-          if (this.#ended) {
-            this.#deadLetter(message, { reason: 'shutdown', detail: 'a retry was asked for after the drain timeout ran out' });
-            return;
-          }
-          const next = { ...message, attempt: message.attempt + 1 };
-          const timer = setTimeout(() => {
-            this.#timers.delete(timer);
-            this.enqueue(next);
-          }, delayMs);
-          this.#timers.set(timer, next);
-        })(),
-      deadLetter: (info) => settle(() => this.#deadLetter(message, info))(),
-    };
+    return new MemoryDelivery(this, message);
+  }
+
+  /** Settles a handed-out message: `retryAfterMs` re-queues it after that delay, `deadLetter` moves it to the dead letters, neither removes it. */
+  settle(message: QueuedMessage, retryAfterMs: number | undefined, deadLetter: DeadLetterInfo | undefined): void {
+    this.#unsettled -= 1;
+    if (deadLetter !== undefined) {
+      this.#deadLetter(message, deadLetter);
+    } else if (retryAfterMs !== undefined) {
+      this.#retry(message, retryAfterMs);
+    }
+    this.#checkEnded();
+  }
+
+  #retry(message: QueuedMessage, delayMs: number): void {
+    if (this.#ended) {
+      this.#deadLetter(message, { reason: 'shutdown', detail: 'a retry was asked for after the drain timeout ran out' });
+      return;
+    }
+    const next = { ...message, attempt: message.attempt + 1 };
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.enqueue(next);
+    }, delayMs);
+    this.#timers.set(timer, next);
   }
 
   #deadLetter(message: QueuedMessage, info: DeadLetterInfo): void {
@@ -272,7 +272,7 @@ class MemoryQueue implements TransportSubscription {
       destination: this.spec.deadLetter,
       type: this.spec.type,
       group: this.spec.group,
-      body: message.body,
+      body: message.published.body,
       headers: message.headers,
       attempts: message.attempt,
       info,
@@ -309,5 +309,49 @@ class MemoryQueue implements TransportSubscription {
     this.#reader = undefined;
     reader?.(DONE);
     this.#onEnded?.();
+  }
+}
+
+const SETTLED = Promise.resolve();
+
+/** One delivery of a queued message; the first settlement counts, later ones are ignored. */
+class MemoryDelivery implements TransportMessage {
+  readonly headers: MessageHeaders;
+  readonly attempt: number;
+  readonly local: LocalEnvelope | undefined;
+  readonly #queue: MemoryQueue;
+  readonly #message: QueuedMessage;
+  #settled = false;
+
+  constructor(queue: MemoryQueue, message: QueuedMessage) {
+    this.#queue = queue;
+    this.#message = message;
+    this.headers = message.headers;
+    this.attempt = message.attempt;
+    this.local = message.published.local;
+  }
+
+  get body(): Uint8Array {
+    return this.#message.published.body;
+  }
+
+  ack(): Promise<void> {
+    return this.#settle(undefined, undefined);
+  }
+
+  nak(delayMs: number): Promise<void> {
+    return this.#settle(delayMs, undefined);
+  }
+
+  deadLetter(info: DeadLetterInfo): Promise<void> {
+    return this.#settle(undefined, info);
+  }
+
+  #settle(retryAfterMs: number | undefined, deadLetter: DeadLetterInfo | undefined): Promise<void> {
+    if (!this.#settled) {
+      this.#settled = true;
+      this.#queue.settle(this.#message, retryAfterMs, deadLetter);
+    }
+    return SETTLED;
   }
 }

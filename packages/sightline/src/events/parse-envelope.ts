@@ -85,7 +85,15 @@ function validate(body: Uint8Array, headers: MessageHeaders): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'malformed_json', detail: 'body is JSON but not an object' };
   }
-  const event = raw as Record<string, unknown>;
+  return checkEnvelope(raw as Record<string, unknown>, (name) => headers.get(name));
+}
+
+/**
+ * The checks {@link parseEnvelope} makes once the body is a JSON object:
+ * the CloudEvents attributes, tenant and actor ids, and the `traceparent`
+ * (from the `header` values when the envelope has none). Throws only on a bug.
+ */
+export function checkEnvelope(event: Record<string, unknown>, header: (name: string) => string | undefined): ParseResult {
   if (event['specversion'] !== '1.0') {
     return invalid(`specversion must be "1.0", got ${describeValue(event['specversion'])}`);
   }
@@ -115,9 +123,9 @@ function validate(body: Uint8Array, headers: MessageHeaders): ParseResult {
   }
 
   let producer: SpanContext | undefined;
-  const traceparent = (event['traceparent'] as string | undefined) ?? headers.get('traceparent');
+  const traceparent = (event['traceparent'] as string | undefined) ?? header('traceparent');
   if (traceparent !== undefined) {
-    const tracestate = event['traceparent'] === undefined ? headers.get('tracestate') : (event['tracestate'] as string | undefined);
+    const tracestate = event['traceparent'] === undefined ? header('tracestate') : (event['tracestate'] as string | undefined);
     const parsed = parseTraceparent(traceparent, tracestate);
     if (!parsed.ok) return { ok: false, reason: 'invalid_traceparent', detail: boundedText(parsed.detail) };
     producer = parsed.spanContext;

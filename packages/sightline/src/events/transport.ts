@@ -25,11 +25,16 @@
  *   it is recorded through `diag` and removed, never redelivered for ever.
  *   A transport that is only unreachable for now may redeliver instead.
  * - Header names of a message are lower-case.
+ * - A transport that delivers in the same process may hand the bus back the
+ *   `local` envelope of the published message with each delivery (the bus
+ *   then reads it instead of parsing the body); one that moves bytes leaves
+ *   it out. `body` must still hold the bytes (dead letters keep them).
  * - `publish` rejects (never hangs past the transport's timeout) when the
  *   message was not accepted; a rejection that is the caller's to handle
  *   carries a `reason` (`EventRejectionReason`) and is counted by the bus.
  */
 import type { EventRejectionReason } from '../errors.ts';
+import type { LocalEnvelope } from './local-envelope.ts';
 import type { MessageHeaders } from './parse-envelope.ts';
 
 /** A message handed to {@link EventTransport.publish}. */
@@ -42,6 +47,12 @@ export interface OutgoingMessage {
   readonly body: Uint8Array;
   /** Headers to send beside the body (`traceparent`, `tracestate`, `baggage`, `content-type`). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The checked envelope the bus made, for a transport that delivers in the
+   * same process to pass on as {@link TransportMessage.local}; absent when
+   * the message must be read from its bytes.
+   */
+  readonly local?: LocalEnvelope | undefined;
 }
 
 /** Why a message was dead-lettered: a rejection reason, or `handler_failed` after `maxDeliver` runs. */
@@ -64,6 +75,8 @@ export interface TransportMessage {
   readonly headers: MessageHeaders;
   /** 1 for the first delivery, then one more per redelivery. */
   readonly attempt: number;
+  /** The published message's {@link OutgoingMessage.local}, from an in-process transport: the bus reads it instead of `body`. */
+  readonly local?: LocalEnvelope | undefined;
   /** Processed: remove it. */
   ack(): Promise<void>;
   /** Failed: deliver it again after `delayMs`. */
@@ -82,6 +95,8 @@ export interface TransportCapabilities {
   readonly durable: boolean;
   /** The largest body the transport carries, in bytes; the bus refuses larger publishes and bodies. */
   readonly maxMessageBytes: number;
+  /** Delivers in the publishing process and hands back {@link OutgoingMessage.local}; the bus then makes one per publish. Default false. */
+  readonly localDelivery?: boolean;
 }
 
 /** What the bus asks a transport to receive. */
