@@ -7,6 +7,7 @@ import { catalogue } from './catalogue.ts';
 import { addDefaultMetrics, processRuntimeMetrics, removeDefaultMetrics } from './default-metrics.ts';
 import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
 import { exemplarLabelsFor, exemplarLength, MAX_EXEMPLAR_LABEL_CHARS } from './exemplar.ts';
+import { renderRegistry } from './exposition.ts';
 import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
 import { checkLabels, uniformLabels } from './label-values.ts';
 import type { CheckedLabels } from './label-values.ts';
@@ -258,7 +259,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   async render(format: MetricsFormat): Promise<string> {
     this.#unserved.read();
     await this.#runCollectors();
-    return format === 'openmetrics' ? this.#openMetrics.metrics() : this.#text.metrics();
+    return renderRegistry(format === 'openmetrics' ? this.#openMetrics : this.#text);
   }
 
   contentType(format: MetricsFormat): OpenMetricsContentType | PrometheusContentType {
