@@ -1,47 +1,72 @@
 /**
  * One durable consumer's messages as the bus pulls them: each JetStream
  * message becomes a `TransportMessage` (ack, nak with the bus's delay, or a
- * dead-letter copy then ack), kept alive with "working" while the bus holds
- * it unsettled.
+ * dead-letter copy then ack). Messages are prefetched into a bounded buffer
+ * and kept alive with "working" from their arrival until they are settled,
+ * so neither waiting for a worker nor a long handler run lets the ack wait
+ * run out. Closing releases the prefetched messages no handler started
+ * (nak: JetStream offers them to the group again at once).
  */
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { diag } from '@opentelemetry/api';
+import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { DeadLetterInfo, SubscriptionSpec, TransportMessage, TransportSubscription } from 'sightline/events';
 import { storeDeadLetter } from './dead-letter.ts';
 import type { PublishTo } from './dead-letter.ts';
 import { toHeaderMap } from './headers.ts';
+import { createKeepAlive } from './keep-alive.ts';
 import type { ResolvedNatsTransportConfig } from './options.ts';
+import { startPrefetch } from './prefetch.ts';
 
 /** What a consumer needs from the transport that created it. */
 export interface ConsumerRun {
   readonly spec: SubscriptionSpec;
-  readonly messages: ConsumerMessages;
+  readonly consumer: Consumer;
+  /** Messages prefetched beyond those the handlers run (buffered plus requested). */
+  readonly prefetch: number;
   readonly deadLetterSubject: string;
   readonly publishTo: PublishTo;
   readonly config: ResolvedNatsTransportConfig;
   readonly backlog: () => Promise<number>;
   /** The server's `max_payload`. */
   readonly maxPayload: () => number;
+  /** Whether the connection is closed for good. */
+  readonly connectionClosed: () => boolean;
+}
+
+/** Gives a message back to JetStream for redelivery now; a closed connection leaves it to the ack wait. */
+function release(msg: JsMsg): void {
+  try {
+    msg.nak();
+  } catch (error) {
+    diag.debug('sightline: could not release a prefetched NATS message; it is redelivered after the ack wait', error);
+  }
 }
 
 /** The consumer's messages as an async iterable, until `close()`. */
 export function natsSubscription(run: ConsumerRun): TransportSubscription {
-  const { spec, messages, config } = run;
+  const { spec, config } = run;
+  const keepAlive = createKeepAlive(config.ackWaitMs);
+  const prefetch = startPrefetch({
+    consumer: run.consumer,
+    size: run.prefetch,
+    hold: keepAlive.hold,
+    drop: keepAlive.release,
+    connectionClosed: run.connectionClosed,
+  });
   let unsettled = 0;
   let allSettled: (() => void) | undefined;
 
   const toMessage = (msg: JsMsg): TransportMessage => {
     const headers = toHeaderMap(msg.headers);
-    const heartbeat = setInterval(() => msg.working(), Math.max(100, config.ackWaitMs / 3));
-    heartbeat.unref();
     unsettled += 1;
     let settled = false;
     const settle = async (action: () => void | Promise<void>): Promise<void> => {
       if (settled) return;
       settled = true;
-      clearInterval(heartbeat);
       try {
         await action();
       } finally {
+        keepAlive.release(msg);
         unsettled -= 1;
         if (unsettled === 0) allSettled?.();
       }
@@ -64,20 +89,29 @@ export function natsSubscription(run: ConsumerRun): TransportSubscription {
     };
   };
 
+  const releaseHeld = (msg: JsMsg): void => {
+    keepAlive.release(msg);
+    release(msg);
+  };
+
   let closing: Promise<void> | undefined;
   return {
     backlog: run.backlog,
-    async *[Symbol.asyncIterator]() {
-      for await (const msg of messages) yield toMessage(msg);
-    },
+    [Symbol.asyncIterator]: () => ({
+      next: async (): Promise<IteratorResult<TransportMessage>> => {
+        const msg = await prefetch.next();
+        return msg === undefined ? { done: true, value: undefined } : { done: false, value: toMessage(msg) };
+      },
+    }),
     close() {
       closing ??= (async () => {
-        await messages.close();
+        for (const msg of prefetch.stop(releaseHeld)) releaseHeld(msg);
         if (unsettled > 0) {
           await new Promise<void>((resolve) => {
             allSettled = resolve;
           });
         }
+        keepAlive.close();
       })();
       return closing;
     },

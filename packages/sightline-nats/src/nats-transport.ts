@@ -17,7 +17,7 @@ import type { EventTransport, OutgoingMessage, SubscriptionSpec, TransportCapabi
 import { NatsPublishError, NatsPublishTimeoutError, NatsUnavailableError } from './errors.ts';
 import { natsSubscription } from './consumer.ts';
 import { toNatsHeaders } from './headers.ts';
-import { resolveOptions } from './options.ts';
+import { prefetchFor, resolveOptions } from './options.ts';
 import type { NatsTransportOptions, ResolvedNatsTransportConfig } from './options.ts';
 import { consumerName, subjectTokens } from './subjects.ts';
 
@@ -154,12 +154,14 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     async subscribe(spec: SubscriptionSpec): Promise<TransportSubscription> {
       const subject = subjectFor(spec.type);
       const deadLetterSubject = deadLetterSubjectFor(spec.deadLetter);
-      const { js, jsm } = await connected();
+      const { nc, js, jsm } = await connected();
       const durable = consumerName(spec.group, spec.type);
+      const prefetch = prefetchFor(config, spec.concurrency);
       const settings = {
         ack_wait: nanos(config.ackWaitMs),
         max_deliver: -1,
-        max_ack_pending: Math.max(1000, spec.concurrency * 2),
+        // Room for two members holding their running and prefetched messages.
+        max_ack_pending: Math.max(1000, 2 * (spec.concurrency + prefetch)),
       };
       const existing = await jsm.consumers.info(config.stream, durable).catch(() => undefined);
       if (existing === undefined) {
@@ -174,10 +176,11 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
         await jsm.consumers.update(config.stream, durable, settings);
       }
       const consumer = await js.consumers.get(config.stream, durable);
-      const messages = await consumer.consume({ max_messages: spec.concurrency });
       return natsSubscription({
         spec,
-        messages,
+        consumer,
+        prefetch,
+        connectionClosed: () => nc.isClosed(),
         deadLetterSubject,
         publishTo: (...args) => publishTo(js, ...args),
         config,

@@ -17,10 +17,22 @@ export interface NatsTransportOptions {
   /** How long the first connection attempt may take. Default 5000 ms. */
   readonly connectTimeoutMs?: number;
   /**
-   * How long JetStream waits for an ack before redelivering. Running handlers
-   * extend it (the transport sends "working" every third of it). Default 30 000 ms.
+   * How long JetStream waits for an ack before redelivering. While the
+   * transport holds a message (prefetched and waiting for a worker, or
+   * being handled) it extends the wait by sending "working" every third of
+   * it. Default 30 000 ms.
    */
   readonly ackWaitMs?: number;
+  /**
+   * How many messages each subscription fetches ahead of its handlers:
+   * received and waiting for a free worker, or requested and on their way.
+   * They count as unacknowledged for the consumer group (a process holds up
+   * to `concurrency + prefetch`), are kept alive like running ones, and are
+   * given back to the group when the subscription closes. Lower it when a
+   * group's members run slow handlers and should share work evenly.
+   * Default: `max(64, 2 × concurrency)` of each subscription.
+   */
+  readonly prefetch?: number;
   /**
    * `interest` (default): an event is kept until every consumer group that
    * existed when it was published has processed it; events published while
@@ -48,6 +60,8 @@ export interface ResolvedNatsTransportConfig {
   readonly publishTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly ackWaitMs: number;
+  /** A fixed prefetch for every subscription; `undefined`: `max(64, 2 × concurrency)` per subscription. */
+  readonly prefetch: number | undefined;
   readonly retention: 'interest' | 'limits';
   readonly maxAgeMs: number;
   readonly deadLetterMaxAgeMs: number;
@@ -60,6 +74,21 @@ function milliseconds(option: string, value: number, allowZero = false): number 
     throw new InvalidEventOptionError(option, `Expected \`${option}\` to be a ${allowZero ? 'non-negative' : 'positive'} number of milliseconds, got ${value}.`);
   }
   return value;
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidEventOptionError(option, `Expected \`${option}\` to be a positive integer, got ${value}.`);
+  }
+  return value;
+}
+
+/** The smallest default prefetch, whatever the concurrency. */
+const MIN_DEFAULT_PREFETCH = 64;
+
+/** The prefetch of a subscription with `concurrency` workers. */
+export function prefetchFor(config: ResolvedNatsTransportConfig, concurrency: number): number {
+  return config.prefetch ?? Math.max(MIN_DEFAULT_PREFETCH, 2 * concurrency);
 }
 
 /**
@@ -90,6 +119,7 @@ export function resolveOptions(options: NatsTransportOptions): ResolvedNatsTrans
     publishTimeoutMs: milliseconds('publishTimeoutMs', options.publishTimeoutMs ?? 5000),
     connectTimeoutMs: milliseconds('connectTimeoutMs', options.connectTimeoutMs ?? 5000),
     ackWaitMs: milliseconds('ackWaitMs', options.ackWaitMs ?? 30_000),
+    prefetch: options.prefetch === undefined ? undefined : positiveInteger('prefetch', options.prefetch),
     retention,
     maxAgeMs: milliseconds('maxAgeMs', options.maxAgeMs ?? 0, true),
     deadLetterMaxAgeMs: milliseconds('deadLetterMaxAgeMs', options.deadLetterMaxAgeMs ?? 7 * 86_400_000),

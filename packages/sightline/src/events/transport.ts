@@ -11,7 +11,10 @@
  * Rules a transport follows:
  * - A subscription yields a message only when the bus asks for the next one
  *   (the bus asks only while it has a free worker), so nothing piles up in
- *   the bus; a transport may prefetch up to `spec.concurrency` messages.
+ *   the bus. A transport may prefetch ahead of that, within a bound of its
+ *   own, as long as a prefetched message cannot be redelivered while it
+ *   waits (the NATS transport keeps it alive) and `close()` gives back what
+ *   no handler started.
  * - Every yielded message is settled by the bus through exactly one of
  *   `ack`, `nak` or `deadLetter`, none of which rejects for a reason the bus
  *   could act on.
@@ -103,7 +106,7 @@ export interface TransportCapabilities {
 export interface SubscriptionSpec {
   readonly type: string;
   readonly group: string;
-  /** Messages the bus processes at once; the transport may prefetch this many. */
+  /** Messages the bus processes at once (a transport may prefetch beyond it: see the rules above). */
   readonly concurrency: number;
   /** The bus dead-letters after this many runs; a transport must not drop a message before. */
   readonly maxDeliver: number;
