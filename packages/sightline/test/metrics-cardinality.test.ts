@@ -84,4 +84,36 @@ describe('bounded cardinality', () => {
     assert.equal(warnings.length, 3, 'one report for each of the three metrics');
     await promtoolCheckMetrics(text);
   });
+
+  it('bound series record into the same series as inc/observe, copy their labels, respect the cap and never throw', async (t) => {
+    const registry = createMetricsRegistry({ defaultMetrics: false, maxSeriesPerMetric: 2 });
+    const warnings: string[] = [];
+    diag.setLogger({ error() {}, warn: (message: string) => warnings.push(message), info() {}, debug() {}, verbose() {} }, DiagLogLevel.WARN);
+    t.after(() => diag.disable());
+    const requests = registry.counter(catalogue.cacheRequests);
+    const labels = { cache: 'a', result: 'hit' };
+    const hits = requests.bind(labels);
+    labels.cache = 'changed later';
+    hits.inc();
+    hits.inc(2);
+    requests.inc({ cache: 'a', result: 'hit' });
+    requests.bind({ cache: 'b', result: 'hit' }).inc();
+    const third = requests.bind({ cache: 'c', result: 'hit' });
+    third.inc();
+    third.inc();
+    const untyped = requests as unknown as CounterInstrument<string>;
+    assert.doesNotThrow(() => untyped.bind({ cache: 'a' }).inc());
+    assert.doesNotThrow(() => hits.inc(-1));
+    const duration = registry.histogram(catalogue.cacheOperationDuration).bind({ cache: 'a', operation: 'get' });
+    duration.observe(0.002);
+    assert.doesNotThrow(() => duration.observe(Number.NaN));
+
+    const text = await registry.render('prometheus');
+    assert.match(text, /sightline_cache_requests_total\{cache="a",result="hit"\} 4\n/);
+    assert.match(text, /sightline_cache_requests_total\{cache="b",result="hit"\} 1\n/);
+    assert.match(text, /sightline_cache_requests_total\{cache="__overflow__",result="__overflow__"\} 2\n/, 'a series over the cap folds into the overflow');
+    assert.match(text, /sightline_cache_operation_duration_seconds_count\{cache="a",operation="get"\} 1\n/);
+    assert.equal(warnings.filter((w) => w.includes('sightline_cache_requests_total')).length, 1);
+    await promtoolCheckMetrics(text);
+  });
 });

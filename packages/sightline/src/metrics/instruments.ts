@@ -15,6 +15,19 @@ export type LabelValues<L extends string> = { readonly [K in L]: string | number
 export interface CounterInstrument<L extends string> {
   /** Adds `value` (default 1, must be non-negative) to the series for `labels`. */
   inc(labels: LabelValues<L>, value?: number): void;
+  /**
+   * The series for `labels`, for code that records into it again and
+   * again: the labels are checked and admitted under the series cap once,
+   * not on every call (until admitted, each call takes the path of `inc`).
+   * The labels are copied; changing the object later changes nothing.
+   */
+  bind(labels: LabelValues<L>): BoundCounter;
+}
+
+/** One series of a counter; see {@link CounterInstrument.bind}. */
+export interface BoundCounter {
+  /** Adds `value` (default 1, must be non-negative). */
+  inc(value?: number): void;
 }
 
 /** A value that goes up and down, set directly or read at scrape time. */
@@ -41,4 +54,12 @@ export interface HistogramInstrument<L extends string> {
    * the bucket, shown in the OpenMetrics format only.
    */
   observe(labels: LabelValues<L>, value: number, context?: Context): void;
+  /** The series for `labels`, checked and admitted once; see {@link CounterInstrument.bind}. */
+  bind(labels: LabelValues<L>): BoundHistogram;
+}
+
+/** One series of a histogram; see {@link HistogramInstrument.bind}. */
+export interface BoundHistogram {
+  /** Records `value`, with an exemplar as {@link HistogramInstrument.observe} does. */
+  observe(value: number, context?: Context): void;
 }

@@ -189,9 +189,14 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
     return this.#getOrCreate(definition, () => {
       const metric = this.#register(definition, new Counter<string>(this.#configOf(definition)));
       const series = this.#series(definition);
+      const inc = (checked: CheckedLabels, value: number) => metric.inc(checked, value);
       return {
         inc: (labels, value = 1) => {
-          series.record(labels, value, isCount, (checked) => metric.inc(checked, value));
+          series.record(labels, value, isCount, (checked) => inc(checked, value));
+        },
+        bind: (labels) => {
+          const record = series.bind(labels, isCount, inc);
+          return { inc: (value = 1) => record(value) };
         },
       } satisfies CounterInstrument<L>;
     });
@@ -219,12 +224,17 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
         new Histogram<string>({ ...this.#configOf(definition), buckets: [...definition.buckets], enableExemplars: true }),
       );
       const series = this.#series(definition);
+      const observe = (checked: CheckedLabels, value: number, context: Context | undefined) => {
+        const exemplarLabels = this.#exemplarFor(definition.name, context);
+        metric.observe(exemplarLabels ? { value, labels: checked, exemplarLabels } : { value, labels: checked });
+      };
       return {
         observe: (labels, value, context) => {
-          series.record(labels, value, Number.isFinite, (checked) => {
-            const exemplarLabels = this.#exemplarFor(definition.name, context);
-            metric.observe(exemplarLabels ? { value, labels: checked, exemplarLabels } : { value, labels: checked });
-          });
+          series.record(labels, value, Number.isFinite, (checked) => observe(checked, value, context));
+        },
+        bind: (labels) => {
+          const record = series.bind(labels, Number.isFinite, observe);
+          return { observe: (value, context) => record(value, context) };
         },
       } satisfies HistogramInstrument<L>;
     });
@@ -322,6 +332,16 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   }
 }
 
+/** A shallow copy of a label object (the caller may reuse its own), or `labels` itself when it cannot be copied (the check then reports it). */
+function copyOf(labels: unknown): unknown {
+  if (typeof labels !== 'object' || labels === null) return labels;
+  try {
+    return { ...labels };
+  } catch {
+    return labels;
+  }
+}
+
 function isCount(value: number): boolean {
   return Number.isFinite(value) && value >= 0;
 }
@@ -356,10 +376,7 @@ class SeriesRecorder {
   }
 
   record(labels: unknown, value: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels) => void): void {
-    if (!this.#recorded) {
-      this.#recorded = true;
-      this.#unserved.recorded(this.#definition.name);
-    }
+    this.#noteRecorded();
     try {
       if (typeof value !== 'number' || !validValue(value)) {
         this.#drop(`value ${String(value)} is not valid for a ${this.#definition.type}`);
@@ -378,6 +395,48 @@ class SeriesRecorder {
       }
     } catch (error) {
       this.#drop('the Prometheus client refused an observation', error);
+    }
+  }
+
+  /**
+   * A recorder for one label set: once the labels passed the check and the
+   * series cap, later calls only check the value and apply. Until then
+   * (bad labels, cap full) each call takes the path of {@link record}, which
+   * reports, drops or folds into the overflow series as usual.
+   */
+  bind(labels: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels, value: number, context: Context | undefined) => void): (value: unknown, context?: Context) => void {
+    const own = copyOf(labels);
+    let admitted: CheckedLabels | undefined;
+    return (value, context) => {
+      if (admitted === undefined) admitted = this.#admit(own);
+      if (admitted === undefined || typeof value !== 'number' || !validValue(value)) {
+        this.record(own, value, validValue, (checked) => apply(checked, value as number, context));
+        return;
+      }
+      try {
+        apply(admitted, value, context);
+      } catch (error) {
+        this.#drop('the Prometheus client refused an observation', error);
+      }
+    };
+  }
+
+  /** The checked labels when they are valid and their series is admitted under the cap. */
+  #admit(labels: unknown): CheckedLabels | undefined {
+    this.#noteRecorded();
+    try {
+      const checked = checkLabels(this.#definition.labelNames, labels);
+      if (!checked.ok || (this.#guard !== undefined && !this.#guard.admit(checked.key))) return undefined;
+      return checked.labels;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #noteRecorded(): void {
+    if (!this.#recorded) {
+      this.#recorded = true;
+      this.#unserved.recorded(this.#definition.name);
     }
   }
 
