@@ -9,13 +9,13 @@
  * settled exactly once and nothing is thrown back to the worker pool.
  */
 import { diag, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { Context, Link, SpanContext } from '@opentelemetry/api';
+import type { Context, Link, TextMapGetter } from '@opentelemetry/api';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { EventHandlerTimeoutError } from '../errors.ts';
 import type { EventRejectionReason } from '../errors.ts';
-import { contextWithTenant } from '../context/tenant-context.ts';
-import { withEventSpan } from '../tracing/event-span.ts';
+import { contextWithTenant, tenantFromContext } from '../context/tenant-context.ts';
+import { eventSpans } from '../tracing/event-span.ts';
 import { errorType } from '../tracing/record-error.ts';
 import { boundedText } from '../diagnostics/bounded-text.ts';
 import { createThrottledWarning } from '../diagnostics/throttled-warning.ts';
@@ -24,7 +24,7 @@ import type { ConsumerLabels, EventMetrics } from './event-metrics.ts';
 import { HandlerDeadline } from './handler-deadline.ts';
 import { LocalEnvelope } from './local-envelope.ts';
 import { parseEnvelope } from './parse-envelope.ts';
-import type { MessageHeaders } from './parse-envelope.ts';
+import type { MessageHeaders, ParsedEnvelope } from './parse-envelope.ts';
 import { validatePayload } from './payload-schema.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
 import type { DeadLetterInfo, TransportCapabilities, TransportMessage } from './transport.ts';
@@ -69,20 +69,33 @@ export interface DispatcherConfig {
   readonly capabilities: TransportCapabilities;
 }
 
-function carrierOf(headers: MessageHeaders): Record<string, string> {
-  return Object.fromEntries(headers);
+/** Reads a carrier straight from the message's header map. */
+const HEADERS_GETTER: TextMapGetter<MessageHeaders> = {
+  get: (headers, key) => headers.get(key),
+  keys: (headers) => [...headers.keys()],
+};
+
+/** True when `ctx`'s baggage already names the envelope's tenant and actor (it came through the `baggage` header). */
+function carriesTenantOf(ctx: Context, envelope: EventEnvelope): boolean {
+  const tenant = tenantFromContext(ctx);
+  return tenant !== undefined && tenant.tenantId === envelope.tenantid && tenant.userId === envelope.actorid;
 }
 
-/** The context the process span starts in: baggage and tenant always; the producer as parent in `child` mode. */
-function consumerContext(envelope: EventEnvelope, headers: MessageHeaders, producer: SpanContext | undefined, mode: TraceLinkMode): Context {
-  let ctx = trace.deleteSpan(propagation.extract(ROOT_CONTEXT, carrierOf(headers)));
-  if (envelope.tenantid !== undefined) {
+/**
+ * The context every run of an event starts from, whatever the subscription:
+ * the baggage the headers carry (the producer's span taken out) and the
+ * envelope's tenant and actor.
+ */
+function eventContext(envelope: EventEnvelope, headers: MessageHeaders): Context {
+  let ctx = propagation.extract(ROOT_CONTEXT, headers, HEADERS_GETTER);
+  if (trace.getSpan(ctx) !== undefined) ctx = trace.deleteSpan(ctx);
+  if (envelope.tenantid !== undefined && !carriesTenantOf(ctx, envelope)) {
     ctx = contextWithTenant(ctx, {
       tenantId: envelope.tenantid,
       ...(envelope.actorid === undefined ? {} : { userId: envelope.actorid }),
     });
   }
-  return producer !== undefined && mode === 'child' ? trace.setSpanContext(ctx, producer) : ctx;
+  return ctx;
 }
 
 /** Dead-letters a message whose processing threw where nothing should (a bug, a stack overflow), so it cannot be redelivered for ever. */
@@ -99,6 +112,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Creates the function that processes and settles each message of one subscription; it never rejects. */
 export function createDispatcher(config: DispatcherConfig): (message: TransportMessage) => Promise<void> {
   const { labels, metrics, maxDeliver, capabilities } = config;
+  const recorded = metrics.consumer(labels);
+  const processSpan = eventSpans({ system: labels.system, destination: labels.type, operation: 'process', consumerGroup: labels.group });
   const limits = { maxBytes: capabilities.maxMessageBytes };
   const deadline = new HandlerDeadline(config.timeoutMs, () => new EventHandlerTimeoutError(labels.type, labels.group, config.timeoutMs));
   const retry = async (message: TransportMessage, delayMs: number): Promise<void> => {
@@ -111,18 +126,21 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
   const reject = async (delivery: TransportMessage, reason: EventRejectionReason, detail: string, tenantId?: string): Promise<void> => {
     warn(`sightline: dead-lettering a ${labels.type} message for group ${labels.group}: ${reason}: ${boundedText(detail)}`);
     metrics.rejected(labels.type, reason);
-    metrics.consumed(labels, 'dead_letter', tenantId, reason);
+    recorded.consumed('dead_letter', tenantId, reason);
     await delivery.deadLetter({ reason, detail });
   };
 
   const run = async (delivery: TransportMessage): Promise<void> => {
-    let local = LocalEnvelope.read(delivery.local);
-    if (local === undefined) {
-      const parsed = parseEnvelope(delivery.body, delivery.headers, limits);
-      if (!parsed.ok) return reject(delivery, parsed.reason, parsed.detail);
-      local = parsed.value;
+    const local = LocalEnvelope.from(delivery.local);
+    let parsed: ParsedEnvelope;
+    if (local !== undefined) {
+      parsed = local.copy();
+    } else {
+      const result = parseEnvelope(delivery.body, delivery.headers, limits);
+      if (!result.ok) return reject(delivery, result.reason, result.detail);
+      parsed = result.value;
     }
-    const { envelope, producer } = local;
+    const { envelope, producer } = parsed;
     if (envelope.type !== labels.type) {
       return reject(delivery, 'type_mismatch', `envelope type ${envelope.type} arrived on the ${labels.type} subscription`, envelope.tenantid);
     }
@@ -134,23 +152,19 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
     }
     const { attempt } = delivery;
     const links: Link[] = producer === undefined ? [] : [{ context: producer }];
+    const base = local !== undefined ? local.context(() => eventContext(envelope, delivery.headers)) : eventContext(envelope, delivery.headers);
+    const parent = producer !== undefined && config.traceLinkMode === 'child' ? trace.setSpanContext(base, producer) : base;
     const started = performance.now();
     let failure: { error: unknown; type: string } | undefined;
     let delayMs = 0;
     try {
-      await withEventSpan(
-        {
-          system: labels.system,
-          destination: labels.type,
-          operation: 'process',
-          messageId: envelope.id,
-          consumerGroup: labels.group,
-          links,
-          parentContext: consumerContext(envelope, delivery.headers, producer, config.traceLinkMode),
-        },
+      await processSpan(
+        envelope.id,
+        links,
+        parent,
         async (span) => {
           const time = Date.parse(envelope.time);
-          if (!Number.isNaN(time)) metrics.lag(labels, Math.max(0, Date.now() - time) / 1000);
+          if (!Number.isNaN(time)) recorded.lag(Math.max(0, Date.now() - time) / 1000);
           try {
             await deadline.run(() => config.handler(event, { attempt, maxDeliver }));
           } catch (error) {
@@ -168,17 +182,17 @@ export function createDispatcher(config: DispatcherConfig): (message: TransportM
     } catch (error) {
       failure = { error, type: errorType(error) };
     }
-    metrics.processed(labels, (performance.now() - started) / 1000, failure?.type ?? '');
+    recorded.processed((performance.now() - started) / 1000, failure?.type ?? '');
     if (failure === undefined) {
-      metrics.consumed(labels, 'success', envelope.tenantid, '');
+      recorded.consumed('success', envelope.tenantid, '');
       return delivery.ack();
     }
     if (attempt < maxDeliver) {
-      metrics.consumed(labels, 'retry', envelope.tenantid, failure.type);
+      recorded.consumed('retry', envelope.tenantid, failure.type);
       return retry(delivery, delayMs);
     }
     const message = boundedText(failure.error instanceof Error ? failure.error.message : String(failure.error));
-    metrics.consumed(labels, 'dead_letter', envelope.tenantid, failure.type);
+    recorded.consumed('dead_letter', envelope.tenantid, failure.type);
     return delivery.deadLetter({
       reason: 'handler_failed',
       detail: `handler failed on run ${attempt} of ${maxDeliver}: ${message}`,

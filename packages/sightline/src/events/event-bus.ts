@@ -9,7 +9,8 @@ import { DuplicateSubscriptionError, EventBusClosedError, EventTooLargeError, In
 import type { EventRejectionReason } from '../errors.ts';
 import { defaultMetricsRegistry } from '../metrics/default-registry.ts';
 import type { MetricsRegistry } from '../metrics/registry.ts';
-import { withEventSpan } from '../tracing/event-span.ts';
+import { eventSpans } from '../tracing/event-span.ts';
+import type { EventSpanRunner } from '../tracing/event-span.ts';
 import { errorType } from '../tracing/record-error.ts';
 import { createDispatcher } from './dispatcher.ts';
 import type { EventHandler, TraceLinkMode } from './dispatcher.ts';
@@ -115,6 +116,9 @@ export interface EventBus<Events extends Record<string, unknown>> extends AsyncD
   close(): Promise<void>;
 }
 
+/** Event types whose publish span name and attributes a bus keeps built. */
+const MAX_SPAN_TEMPLATES = 256;
+
 function positiveInteger(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new InvalidEventOptionError(option, `Expected \`${option}\` to be a positive integer, got ${value}.`);
@@ -155,9 +159,19 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
   const publishing = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
+  const spansByType = new Map<string, EventSpanRunner>();
+  const publishSpans = (type: string): EventSpanRunner => {
+    let spans = spansByType.get(type);
+    if (spans === undefined) {
+      spans = eventSpans({ system: transport.system, destination: type, operation: 'publish' });
+      if (spansByType.size < MAX_SPAN_TEMPLATES) spansByType.set(type, spans);
+    }
+    return spans;
+  };
+
   const publishNow = <Type extends string, Data>(type: Type, data: Data, publishOptions: PublishOptions) => {
     const id = publishOptions.id ?? uuidv7();
-    return withEventSpan({ system: transport.system, destination: type, operation: 'publish', messageId: id }, async (span) => {
+    return publishSpans(type)(id, undefined, undefined, async (span) => {
       const spanContext = span.spanContext();
       const headers: Record<string, string> = {};
       propagation.inject(context.active(), headers);

@@ -12,7 +12,7 @@
  * a broker, and no handler can change the producer's object or another
  * run's.
  */
-import type { SpanContext } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
 import type { EventEnvelope } from './envelope.ts';
 import { textNestsDeeperThan } from './json-nesting.ts';
 import { checkEnvelope, MAX_ENVELOPE_DEPTH } from './parse-envelope.ts';
@@ -22,6 +22,7 @@ import type { ParsedEnvelope } from './parse-envelope.ts';
 export class LocalEnvelope {
   readonly #json: string;
   readonly #producer: SpanContext | undefined;
+  #context: Context | undefined;
 
   private constructor(json: string, producer: SpanContext | undefined) {
     this.#json = json;
@@ -40,9 +41,23 @@ export class LocalEnvelope {
     return checked.ok ? new LocalEnvelope(json, checked.value.producer) : undefined;
   }
 
-  /** The envelope for one handler run, a copy of its own, or `undefined` when `local` was not made by the bus. */
-  static read(local: unknown): ParsedEnvelope | undefined {
-    if (typeof local !== 'object' || local === null || !(#json in local)) return undefined;
-    return { envelope: JSON.parse(local.#json) as EventEnvelope, producer: local.#producer };
+  /** `local` when the bus made it, else `undefined`. */
+  static from(local: unknown): LocalEnvelope | undefined {
+    return typeof local === 'object' && local !== null && #json in local ? local : undefined;
+  }
+
+  /** The envelope for one handler run, a copy of its own, and the producer's span context. */
+  copy(): ParsedEnvelope {
+    return { envelope: JSON.parse(this.#json) as EventEnvelope, producer: this.#producer };
+  }
+
+  /**
+   * The context every run of this event starts from (baggage, tenant),
+   * made by `make` on the first run and shared by the others: a context is
+   * immutable, and it depends only on what was published.
+   */
+  context(make: () => Context): Context {
+    this.#context ??= make();
+    return this.#context;
   }
 }

@@ -4,7 +4,7 @@
  * event bus) decides whether a consumer span is the producer's child, only
  * linked to it, or both.
  */
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
@@ -15,7 +15,8 @@ import {
   ATTR_MESSAGING_SYSTEM,
 } from './semconv.ts';
 import type { SpanResult } from './span-result.ts';
-import { withSpan } from './with-span.ts';
+import { sightlineTracer } from './tracer.ts';
+import { runInNewSpan, withSpan } from './with-span.ts';
 
 /** Messaging operations and the span kind and `messaging.operation.type` each maps to. */
 const OPERATIONS = {
@@ -79,4 +80,34 @@ export function withEventSpan<T>(options: EventSpanOptions, fn: (span: Span) => 
     ...(options.links !== undefined && { links: options.links }),
     ...(options.parentContext !== undefined && { parentContext: options.parentContext }),
   }, fn);
+}
+
+/** What {@link eventSpans} fixes for every span it starts. */
+export type EventSpanTemplate = Pick<EventSpanOptions, 'system' | 'destination' | 'operation' | 'consumerGroup'>;
+
+/** Runs `fn` in one span of an {@link eventSpans} template: the message id, links and parent context vary per message. */
+export type EventSpanRunner = <T>(messageId: string, links: Link[] | undefined, parentContext: Context | undefined, fn: (span: Span) => T) => SpanResult<T>;
+
+/**
+ * {@link withEventSpan} for many messages of one destination (the event
+ * bus makes one per publishing bus and type, and one per subscription): the
+ * span name and the fixed attributes are built once; each span gets a copy
+ * with its `messaging.message.id`. `links` is handed to the span as it is
+ * (pass a new array). The spans are the same as `withEventSpan`'s.
+ */
+export function eventSpans(template: EventSpanTemplate): EventSpanRunner {
+  const { kind, type } = OPERATIONS[template.operation];
+  const name = `${template.operation} ${template.destination}`;
+  const fixed: Attributes = {
+    [ATTR_MESSAGING_SYSTEM]: template.system,
+    [ATTR_MESSAGING_DESTINATION_NAME]: template.destination,
+    [ATTR_MESSAGING_OPERATION_NAME]: template.operation,
+    [ATTR_MESSAGING_OPERATION_TYPE]: type,
+  };
+  if (template.consumerGroup !== undefined) fixed[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = template.consumerGroup;
+  return (messageId, links, parentContext, fn) => {
+    const attributes: Attributes = { ...fixed, [ATTR_MESSAGING_MESSAGE_ID]: messageId };
+    const options = links === undefined ? { kind, attributes } : { kind, attributes, links };
+    return runInNewSpan(sightlineTracer(), name, options, parentContext ?? context.active(), fn, undefined);
+  };
 }
