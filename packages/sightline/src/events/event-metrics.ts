@@ -72,7 +72,7 @@ export function createEventMetrics(registry: MetricsRegistry): EventMetrics {
   return {
     sent: (system, type, tenantId, errorType) => {
       const tenant = tenantLabel(tenantId);
-      const byTenant = errorType === '' ? boundFor(sentOk, `${system}\u0000${type}`, () => new Map()) : undefined;
+      const byTenant = errorType === '' ? boundFor(sentOk, `${system}\u0000${type}`, () => new Map<string, BoundCounter>()) : undefined;
       const bound = byTenant && boundFor(byTenant, tenant, () => sent.bind(sentLabels(system, type, tenant, '')));
       if (bound !== undefined) bound.inc();
       else sent.inc(sentLabels(system, type, tenant, errorType));
