@@ -6,7 +6,7 @@
  * `withTenant` still runs `fn`, but nothing is carried.
  */
 import { context, propagation } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import type { Baggage, BaggageEntry, Context } from '@opentelemetry/api';
 import { InvalidTenantError, TenantContextMissingError } from '../errors.ts';
 import { TENANT_ID_KEY, USER_ID_KEY } from './keys.ts';
 import { describeInvalidId } from './tenant-id-format.ts';
@@ -34,13 +34,24 @@ function validate(field: 'tenantId' | 'userId', value: unknown): void {
 export function contextWithTenant(ctx: Context, tenant: TenantContext): Context {
   validate('tenantId', tenant.tenantId);
   if (tenant.userId !== undefined) validate('userId', tenant.userId);
-  let baggage = (propagation.getBaggage(ctx) ?? propagation.createBaggage()).setEntry(TENANT_ID_KEY, {
-    value: tenant.tenantId,
-  });
-  baggage =
-    tenant.userId === undefined
-      ? baggage.removeEntry(USER_ID_KEY)
-      : baggage.setEntry(USER_ID_KEY, { value: tenant.userId });
+  return contextWithCheckedTenant(ctx, tenant);
+}
+
+/**
+ * {@link contextWithTenant} for ids the caller has already checked with
+ * `isValidId` (the HTTP middleware checks each id as it reads it).
+ */
+export function contextWithCheckedTenant(ctx: Context, tenant: TenantContext): Context {
+  const current = propagation.getBaggage(ctx);
+  let baggage: Baggage;
+  if (current === undefined) {
+    const entries: Record<string, BaggageEntry> = { [TENANT_ID_KEY]: { value: tenant.tenantId } };
+    if (tenant.userId !== undefined) entries[USER_ID_KEY] = { value: tenant.userId };
+    baggage = propagation.createBaggage(entries);
+  } else {
+    baggage = current.setEntry(TENANT_ID_KEY, { value: tenant.tenantId });
+    baggage = tenant.userId === undefined ? baggage.removeEntry(USER_ID_KEY) : baggage.setEntry(USER_ID_KEY, { value: tenant.userId });
+  }
   return propagation.setBaggage(ctx, baggage);
 }
 

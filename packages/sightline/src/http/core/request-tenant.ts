@@ -6,7 +6,7 @@
  * `diag` (a few lines a minute at most); a failing source function is treated as yielding nothing.
  */
 import type { Context } from '@opentelemetry/api';
-import { contextWithTenant, tenantFromContext } from '../../context/tenant-context.ts';
+import { contextWithCheckedTenant, tenantFromContext } from '../../context/tenant-context.ts';
 import { describeInvalidId } from '../../context/tenant-id-format.ts';
 import { boundedText } from '../../diagnostics/bounded-text.ts';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
@@ -37,10 +37,10 @@ export class RequestTenantResolver<Req> {
     if (tenantId !== undefined) {
       const sameTenant = upstream?.tenantId === tenantId;
       const user = userId ?? (sameTenant ? upstream.userId : undefined);
-      return contextWithTenant(parent, user === undefined ? { tenantId } : { tenantId, userId: user });
+      return contextWithCheckedTenant(parent, user === undefined ? { tenantId } : { tenantId, userId: user });
     }
     if (upstream !== undefined && userId !== undefined) {
-      return contextWithTenant(parent, { tenantId: upstream.tenantId, userId });
+      return contextWithCheckedTenant(parent, { tenantId: upstream.tenantId, userId });
     }
     return parent;
   }
