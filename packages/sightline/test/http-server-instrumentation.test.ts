@@ -14,7 +14,10 @@ import { after, before, describe, it } from 'node:test';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { createMetricsRegistry } from 'sightline/metrics';
 import type { MetricsRegistry } from 'sightline';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { HttpServerInstrumentation } from '../src/telemetry/http-server/http-server-instrumentation.ts';
+import { contextHeaders } from '../src/telemetry/propagation/create-propagator.ts';
+import { createSampler, samplerReadsAttributes } from '../src/telemetry/sampling/create-sampler.ts';
 import { baseUrlOf, closeServer, startHttpTracing } from './support/http-server-harness.ts';
 import type { HttpTracing } from './support/http-server-harness.ts';
 import { waitFor } from './support/poll.ts';
@@ -158,5 +161,66 @@ void describe("Sightline's node:http server instrumentation without middleware",
     } finally {
       instrumentation.enable();
     }
+  });
+});
+
+void describe('the node:http server instrumentation as startTelemetry configures it', () => {
+  let tracing: HttpTracing;
+  let registry: MetricsRegistry;
+  before(() => {
+    tracing = startHttpTracing('sightline');
+    registry = createMetricsRegistry({ defaultMetrics: false });
+  });
+  after(() => tracing.close());
+
+  async function serveWith(instrumentation: HttpServerInstrumentation, t: { after(fn: () => Promise<void> | void): void }): Promise<string> {
+    instrumentation.enable();
+    t.after(() => instrumentation.disable());
+    const server = createServer((_request, response) => response.end('ok'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => closeServer(server));
+    tracing.exporter.reset();
+    return baseUrlOf(server);
+  }
+
+  void it('gives a rule sampler the path when the span starts, so a rule can drop a route', async (t) => {
+    const sampler = { type: 'rules', defaultRatio: 1, rules: [{ route: '/health', ratio: 'never' }] } as const;
+    const instrumentation = new HttpServerInstrumentation({ registry, ignoreIncomingRequest: () => false, samplerReadsAttributes: samplerReadsAttributes(sampler) });
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ sampler: createSampler(sampler), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    t.after(() => provider.shutdown());
+    instrumentation.setTracerProvider(provider);
+    const url = await serveWith(instrumentation, t);
+    for (const path of ['/health', '/orders']) await (await fetch(`${url}${path}`)).text();
+    await waitFor('the span of /orders', () => exporter.getFinishedSpans().find((span) => span.attributes['url.path'] === '/orders'));
+    assert.deepEqual(
+      exporter.getFinishedSpans().map((span) => span.attributes['url.path']),
+      ['/orders'],
+    );
+  });
+
+  void it('with a sampler that reads no attributes, still sets them all on a recorded span and extracts only requests that carry context', async (t) => {
+    const instrumentation = new HttpServerInstrumentation({
+      registry,
+      ignoreIncomingRequest: () => false,
+      samplerReadsAttributes: samplerReadsAttributes({ type: 'parentbased_always_on' }),
+      contextHeaders: contextHeaders(['tracecontext', 'baggage']),
+    });
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    const url = await serveWith(instrumentation, t);
+    await (await fetch(`${url}/continued?page=2`, { headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } })).text();
+    await (await fetch(`${url}/root`)).text();
+
+    const continued = await waitFor('the continued span', () => tracing.serverSpans().find((span) => span.attributes['url.path'] === '/continued'));
+    assert.equal(continued.spanContext().traceId, TRACE_ID);
+    assert.equal(continued.parentSpanContext?.spanId, '00f067aa0ba902b7');
+    assert.deepEqual(
+      [continued.attributes['http.request.method'], continued.attributes['url.scheme'], continued.attributes['url.query'], continued.attributes['http.response.status_code']],
+      ['GET', 'http', 'page=2', 200],
+    );
+    const root = await waitFor('the root span', () => tracing.serverSpans().find((span) => span.attributes['url.path'] === '/root'));
+    assert.equal(root.parentSpanContext, undefined);
+    assert.notEqual(root.spanContext().traceId, TRACE_ID);
   });
 });

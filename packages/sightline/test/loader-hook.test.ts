@@ -15,7 +15,7 @@ import { createMetricsRegistry } from '../src/metrics/registry.ts';
 void it('the loader hook covers every module an enabled instrumentation patches', async () => {
   const instrumentations = await createInstrumentations(
     { http: true, undici: true, pg: true, ioredis: true, express: true, fastify: true, pino: true, winston: true },
-    { ignoreIncomingRequest: () => false, registry: createMetricsRegistry(), sendLogs: false },
+    { ignoreIncomingRequest: () => false, registry: createMetricsRegistry(), sendLogs: false, samplerReadsAttributes: false, contextHeaders: undefined },
   );
   try {
     const patched = new Set(

@@ -37,6 +37,10 @@ export interface InstrumentationSettings {
   readonly registry: MetricsRegistry;
   /** Whether the pino and winston instrumentations send records to the logs pipeline (a logs exporter is configured). */
   readonly sendLogs: boolean;
+  /** Whether the sampler decides on span attributes: the HTTP server span then gets its request attributes when it starts. */
+  readonly samplerReadsAttributes: boolean;
+  /** The headers without which the propagator extracts nothing, or `undefined` when any header may carry context. */
+  readonly contextHeaders: readonly string[] | undefined;
 }
 
 /** Adds `tenant.id` to a log record written in a tenant's context (trace_id, span_id and trace_flags come from the instrumentation). */
@@ -57,9 +61,9 @@ const CANDIDATES: { readonly [K in InstrumentationName]: Candidate } = {
   http: {
     modules: [],
     patchesOnLoad: true,
-    create: async ({ ignoreIncomingRequest, registry }) => [
+    create: async ({ ignoreIncomingRequest, registry, samplerReadsAttributes, contextHeaders }) => [
       new (await import('@opentelemetry/instrumentation-http')).HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
-      new (await import('./http-server/http-server-instrumentation.ts')).HttpServerInstrumentation({ registry, ignoreIncomingRequest }),
+      new (await import('./http-server/http-server-instrumentation.ts')).HttpServerInstrumentation({ registry, ignoreIncomingRequest, samplerReadsAttributes, contextHeaders }),
     ],
   },
   undici: {

@@ -14,7 +14,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanLimits, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { createPropagator } from './propagation/create-propagator.ts';
+import { contextHeaders, createPropagator } from './propagation/create-propagator.ts';
 import { TenantSpanProcessor } from '../context/tenant-span-processor.ts';
 import { PG_INSTRUMENTATION_SCOPE, PgSpanProcessor } from '../db/pg-span-processor.ts';
 import type { MetricsServer } from '../metrics/metrics-server.ts';
@@ -39,7 +39,7 @@ import { startLogsPipeline } from './logs.ts';
 import { isMetricsScrape } from './scrape-filter.ts';
 import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
-import { createSampler } from './sampling/create-sampler.ts';
+import { createSampler, samplerReadsAttributes } from './sampling/create-sampler.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
 import { writeStderrLine } from './stderr-line.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
@@ -107,6 +107,8 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
     ignoreIncomingRequest: (request) => scrapeEndpoint !== undefined && isMetricsScrape(request, scrapeEndpoint),
     registry: metrics,
     sendLogs: config.logs.exporters.length > 0,
+    samplerReadsAttributes: samplerReadsAttributes(config.sampler),
+    contextHeaders: contextHeaders(config.propagators),
   });
   const disableInstrumentations = (): void => {
     for (const instrumentation of instrumentations) instrumentation.disable();

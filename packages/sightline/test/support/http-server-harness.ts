@@ -13,6 +13,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import type { MetricsRegistry } from 'sightline';
+import { contextHeaders } from '../../src/telemetry/propagation/create-propagator.ts';
 import { HttpServerInstrumentation } from '../../src/telemetry/http-server/http-server-instrumentation.ts';
 import { startTracingHarness } from './tracing-harness.ts';
 import type { TracingHarness } from './tracing-harness.ts';
@@ -47,7 +48,13 @@ export function startHttpTracing(servers: ServerInstrumentation = 'opentelemetry
     serverSpans: () => tracing.spans().filter((span) => span.kind === SpanKind.SERVER),
     instrumentServers(registry) {
       if (servers === 'opentelemetry') return { [Symbol.dispose]: () => undefined };
-      const sightline = new HttpServerInstrumentation({ registry, ignoreIncomingRequest: () => false });
+      // As startTelemetry configures it by default: attributes for recorded spans only, extraction only with a header.
+      const sightline = new HttpServerInstrumentation({
+        registry,
+        ignoreIncomingRequest: () => false,
+        samplerReadsAttributes: false,
+        contextHeaders: contextHeaders(['tracecontext', 'baggage']),
+      });
       sightline.setTracerProvider(trace.getTracerProvider());
       sightline.enable();
       return { [Symbol.dispose]: () => sightline.disable() };

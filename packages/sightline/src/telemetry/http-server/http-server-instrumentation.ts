@@ -23,10 +23,11 @@ import { createRequire } from 'node:module';
 import type * as NodeHttp from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as NodeHttps from 'node:https';
-import { context as otelContext, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Context, MeterProvider, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Context, MeterProvider, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
+import { EMPTY_LINKED_CONTEXT } from '../../context/linked-context.ts';
 import { normalizeMethod, OTHER_METHOD } from '../../http/core/method.ts';
 import { measuredRpcMetadata, RPC_METADATA_KEY } from '../../http/core/request-metadata.ts';
 import type { HttpRpcMetadata, MeasuredRequest } from '../../http/core/request-metadata.ts';
@@ -45,6 +46,8 @@ export const HTTP_SERVER_SCOPE = 'sightline/http-server';
 
 const warn = createThrottledWarning();
 
+const SERVER_SPAN: SpanOptions = { kind: SpanKind.SERVER };
+
 type Emit = (this: unknown, event: string | symbol, ...args: unknown[]) => boolean;
 
 /** What the instrumentation is configured with. */
@@ -53,6 +56,19 @@ export interface HttpServerInstrumentationOptions {
   readonly registry: MetricsRegistry;
   /** Requests that get neither span nor metrics (scrapes of the metrics server). */
   readonly ignoreIncomingRequest: (request: IncomingMessage) => boolean;
+  /**
+   * Whether the sampler decides on span attributes (default `true`): the
+   * method, scheme, path and query are then given to it when the span
+   * starts; otherwise they are set only on a span that records, and a
+   * request that is not sampled never builds them.
+   */
+  readonly samplerReadsAttributes?: boolean;
+  /**
+   * The headers without which the global propagator extracts nothing (see
+   * `contextHeaders`): a request with none of them skips extraction.
+   * `undefined` (the default) extracts from every request.
+   */
+  readonly contextHeaders?: readonly string[] | undefined;
 }
 
 /** One request in flight: what the middleware may add to, and what the end needs. */
@@ -182,13 +198,13 @@ export class HttpServerInstrumentation implements Instrumentation {
 
   #start(request: IncomingMessage, response: ServerResponse, scheme: string): InFlightRequest {
     const method = normalizeMethod(request.method);
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = this.#tracer.startSpan(
-      method === OTHER_METHOD ? 'HTTP' : method,
-      { kind: SpanKind.SERVER, attributes: startAttributes(request, scheme, method) },
-      parent,
-    );
-    if (span.isRecording()) span.setAttributes(detailAttributes(request, scheme));
+    const parent = this.#carriesContext(request) ? propagation.extract(EMPTY_LINKED_CONTEXT, request.headers) : EMPTY_LINKED_CONTEXT;
+    const forSampler = this.#options.samplerReadsAttributes === false ? undefined : startAttributes(request, scheme, method);
+    const span = this.#tracer.startSpan(method === OTHER_METHOD ? 'HTTP' : method, forSampler === undefined ? SERVER_SPAN : { kind: SpanKind.SERVER, attributes: forSampler }, parent);
+    if (span.isRecording()) {
+      if (forSampler === undefined) span.setAttributes(startAttributes(request, scheme, method));
+      span.setAttributes(detailAttributes(request, scheme));
+    }
     const inFlight = new InFlightRequest(this.#options.registry, method, span, parent);
     // Added before the streams are bound: the end needs no context of its own.
     response.on('close', () => this.#end(inFlight, response));
@@ -196,6 +212,14 @@ export class HttpServerInstrumentation implements Instrumentation {
     bindListeners(response, inFlight);
     this.#inFlight.set(method, (this.#inFlight.get(method) ?? 0) + 1);
     return inFlight;
+  }
+
+  #carriesContext(request: IncomingMessage): boolean {
+    const names = this.#options.contextHeaders;
+    if (names === undefined) return true;
+    const { headers } = request;
+    for (const name of names) if (headers[name] !== undefined) return true;
+    return false;
   }
 
   #end(inFlight: InFlightRequest, response: ServerResponse): void {

@@ -35,3 +35,13 @@ export function createSampler(config: SamplerOptions): Sampler {
     }
   }
 }
+
+/**
+ * Whether the sampler built from `config` decides on span attributes (the
+ * rule sampler matches routes and paths); the standard samplers look only at
+ * the trace id and the parent. Instrumentations that make their span's
+ * attributes for the sampler can leave them to recorded spans otherwise.
+ */
+export function samplerReadsAttributes(config: SamplerOptions): boolean {
+  return resolveSamplerOptions(config).type === 'rules';
+}
