@@ -40,13 +40,13 @@ export interface EnvelopeInit<Type extends string, Data> {
   readonly type: Type;
   readonly source: string;
   readonly data: Data;
-  readonly id?: string;
-  readonly time?: Date;
-  readonly subject?: string;
-  readonly traceparent?: string;
-  readonly tracestate?: string;
-  readonly tenantId?: string;
-  readonly actorId?: string;
+  readonly id?: string | undefined;
+  readonly time?: Date | undefined;
+  readonly subject?: string | undefined;
+  readonly traceparent?: string | undefined;
+  readonly tracestate?: string | undefined;
+  readonly tenantId?: string | undefined;
+  readonly actorId?: string | undefined;
 }
 
 /**
@@ -61,20 +61,22 @@ export function createEnvelope<Type extends string, Data>(init: EnvelopeInit<Typ
       ? tryGetTenantContext()
       : { tenantId: init.tenantId, ...(init.actorId === undefined ? {} : { userId: init.actorId }) };
   const actorId = init.actorId ?? tenant?.userId;
-  return Object.freeze({
+  // Assigned one by one, in this order (the JSON text keeps it), rather than spread from optional parts.
+  const envelope: Record<string, unknown> = {
     specversion: '1.0',
     id: init.id ?? uuidv7(),
     source: init.source,
     type: init.type,
     time: (init.time ?? new Date()).toISOString(),
     datacontenttype: 'application/json',
-    ...(init.subject === undefined ? {} : { subject: init.subject }),
-    data: init.data,
-    ...(init.traceparent === undefined ? {} : { traceparent: init.traceparent }),
-    ...(init.tracestate === undefined ? {} : { tracestate: init.tracestate }),
-    ...(tenant === undefined ? {} : { tenantid: tenant.tenantId }),
-    ...(actorId === undefined ? {} : { actorid: actorId }),
-  });
+  };
+  if (init.subject !== undefined) envelope['subject'] = init.subject;
+  envelope['data'] = init.data;
+  if (init.traceparent !== undefined) envelope['traceparent'] = init.traceparent;
+  if (init.tracestate !== undefined) envelope['tracestate'] = init.tracestate;
+  if (tenant !== undefined) envelope['tenantid'] = tenant.tenantId;
+  if (actorId !== undefined) envelope['actorid'] = actorId;
+  return Object.freeze(envelope) as unknown as EventEnvelope<Type, Data>;
 }
 
 /** The envelope as UTF-8 JSON bytes, the way transports carry it. */

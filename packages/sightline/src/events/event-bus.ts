@@ -182,12 +182,12 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
         source,
         data,
         id,
-        ...(publishOptions.time === undefined ? {} : { time: publishOptions.time }),
-        ...(publishOptions.subject === undefined ? {} : { subject: publishOptions.subject }),
-        ...(publishOptions.tenantId === undefined ? {} : { tenantId: publishOptions.tenantId }),
-        ...(publishOptions.actorId === undefined ? {} : { actorId: publishOptions.actorId }),
-        ...(traced ? { traceparent: formatTraceparent(spanContext) } : {}),
-        ...(traced && traceState !== undefined && traceState !== '' ? { tracestate: traceState } : {}),
+        time: publishOptions.time,
+        subject: publishOptions.subject,
+        tenantId: publishOptions.tenantId,
+        actorId: publishOptions.actorId,
+        traceparent: traced ? formatTraceparent(spanContext) : undefined,
+        tracestate: traced && traceState !== '' ? traceState : undefined,
       });
       headers['content-type'] = CLOUDEVENTS_JSON_CONTENT_TYPE;
       if (envelope.traceparent !== undefined) headers['traceparent'] = envelope.traceparent;
