@@ -6,7 +6,7 @@
  * the process (outgoing) or is ignored (incoming).
  */
 import { propagation, trace } from '@opentelemetry/api';
-import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import type { Baggage, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
@@ -45,6 +45,18 @@ export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropag
   const allowed: ReadonlySet<string> = new Set(options.allowedKeys ?? DEFAULT_BAGGAGE_KEYS);
   const warn = createThrottledWarning();
 
+  // Baggage is immutable, so the allowed part of the last baggage injected is kept for the next inject of the same one.
+  let lastInjected: Baggage | undefined;
+  let lastAllowed: Baggage | undefined;
+  const allowedPart = (baggage: Baggage): Baggage | undefined => {
+    if (baggage !== lastInjected) {
+      const entries = baggage.getAllEntries().filter(([key]) => allowed.has(key));
+      lastAllowed = entries.length === 0 ? undefined : propagation.createBaggage(Object.fromEntries(entries));
+      lastInjected = baggage;
+    }
+    return lastAllowed;
+  };
+
   return {
     inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
       const baggage = propagation.getBaggage(ctx);
@@ -52,9 +64,8 @@ export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropag
         inner.inject(ctx, carrier, setter);
         return;
       }
-      const entries = baggage.getAllEntries().filter(([key]) => allowed.has(key));
-      const restricted = entries.length === 0 ? propagation.deleteBaggage(ctx) : propagation.setBaggage(ctx, propagation.createBaggage(Object.fromEntries(entries)));
-      inner.inject(restricted, carrier, setter);
+      const restricted = allowedPart(baggage);
+      inner.inject(restricted === undefined ? propagation.deleteBaggage(ctx) : propagation.setBaggage(ctx, restricted), carrier, setter);
     },
 
     extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
