@@ -4,6 +4,7 @@
  * memory bus about a third of its throughput. A run is failed at most one
  * check interval (a tenth of the deadline) after its deadline.
  */
+import { isThenable } from '../tracing/span-result.ts';
 
 interface Watched {
   readonly startedAt: number;
@@ -22,14 +23,26 @@ export class HandlerDeadline {
     this.#timeout = timeout;
   }
 
-  /** Resolves or rejects as `run()` does, or rejects with the timeout error once the deadline has passed. */
+  /**
+   * Resolves or rejects as `run()` does, or rejects with the timeout error
+   * once the deadline has passed. A run that returns without a promise (a
+   * synchronous handler) is over before any timer could fire, so only runs
+   * that return a promise are watched.
+   */
   run(run: () => unknown): Promise<unknown> {
+    let result: unknown;
+    try {
+      result = run();
+    } catch (error) {
+      // Passed on unchanged, whatever was thrown (the dispatcher records it as the handler's failure).
+      return Promise.reject(error as Error);
+    }
+    if (!isThenable(result)) return Promise.resolve(result);
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     const watched: Watched = { startedAt: performance.now(), fail: () => reject(this.#timeout()) };
     this.#runs.add(watched);
     this.#timer ??= setInterval(() => this.#check(), Math.max(5, this.#timeoutMs / 10)).unref();
-    Promise.resolve()
-      .then(run)
+    Promise.resolve(result)
       .finally(() => this.#runs.delete(watched))
       .then(resolve, reject);
     return promise;

@@ -45,7 +45,7 @@ export async function runWorkerPool(
     }
     if (next.done === true) break;
     running += 1;
-    void process(next.value).finally(finished);
+    void process(next.value).then(finished, finished);
   }
   if (running > 0) await new Promise<void>((resolve) => {
     idle = resolve;
