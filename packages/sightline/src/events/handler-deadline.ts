@@ -27,16 +27,10 @@ export class HandlerDeadline {
    * Resolves or rejects as `run()` does, or rejects with the timeout error
    * once the deadline has passed. A run that returns without a promise (a
    * synchronous handler) is over before any timer could fire, so only runs
-   * that return a promise are watched.
+   * that return a promise are watched; one that throws throws here.
    */
   run(run: () => unknown): Promise<unknown> {
-    let result: unknown;
-    try {
-      result = run();
-    } catch (error) {
-      // Passed on unchanged, whatever was thrown (the dispatcher records it as the handler's failure).
-      return Promise.reject(error as Error);
-    }
+    const result = run();
     if (!isThenable(result)) return Promise.resolve(result);
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
     const watched: Watched = { startedAt: performance.now(), fail: () => reject(this.#timeout()) };
