@@ -29,6 +29,14 @@ export const EXCLUDED_DEFAULT_METRICS: readonly string[] = Object.freeze([
   'nodejs_eventloop_utilization_histogram',
 ]);
 
+/**
+ * The client samples event-loop utilisation every 100 ms into the summary and
+ * histogram {@link EXCLUDED_DEFAULT_METRICS} leaves out, a timer that would run
+ * for nothing; the longest interval Node.js accepts (about 25 days) keeps it
+ * from running.
+ */
+const UNUSED_MONITOR_INTERVAL_MS = 2_147_483_647;
+
 /** Shared by every copy of Sightline in the process, so the monitors start once. */
 const slotKey = Symbol.for('sightline.metrics.runtimeMetrics');
 type GlobalSlot = { [slotKey]?: readonly MetricLike[] };
@@ -38,7 +46,7 @@ export function processRuntimeMetrics(): readonly MetricLike[] {
   const slot = globalThis as GlobalSlot;
   if (slot[slotKey] === undefined) {
     const registry = new Registry();
-    collectDefaultMetrics({ register: registry });
+    collectDefaultMetrics({ register: registry, eventLoopUtilizationTimeout: UNUSED_MONITOR_INTERVAL_MS });
     for (const name of EXCLUDED_DEFAULT_METRICS) registry.removeSingleMetric(name);
     slot[slotKey] = Object.freeze(registry.getMetricsAsArray().map((metric) => metric as unknown as MetricLike));
   }
