@@ -30,6 +30,7 @@ export function exemplarLabelsFor(context: Context): Record<string, string> | un
 /** Number of characters the exemplar's label names and values take, as OpenMetrics counts them. */
 export function exemplarLength(labels: Record<string, string>): number {
   let length = 0;
-  for (const [name, value] of Object.entries(labels)) length += name.length + value.length;
+  // for-in rather than Object.entries: this runs for every sampled observation, and entries() allocates.
+  for (const name in labels) if (Object.hasOwn(labels, name)) length += name.length + labels[name]!.length;
   return length;
 }

@@ -1,13 +1,15 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
-import { Counter, Gauge, Histogram, Registry } from '@prometheus-io/client';
-import type { OpenMetricsContentType, PrometheusContentType } from '@prometheus-io/client';
+import { Counter, Gauge, Registry } from '@prometheus-io/client';
+import type { Metric, OpenMetricsContentType, PrometheusContentType } from '@prometheus-io/client';
 import { MetricDefinitionConflictError } from '../errors.ts';
 import { catalogue } from './catalogue.ts';
 import { addDefaultMetrics, processRuntimeMetrics, removeDefaultMetrics } from './default-metrics.ts';
 import type { CounterDefinition, GaugeDefinition, HistogramDefinition, MetricDefinition } from './definition.ts';
 import { exemplarLabelsFor, exemplarLength, MAX_EXEMPLAR_LABEL_CHARS } from './exemplar.ts';
 import { renderRegistry } from './exposition.ts';
+import { HistogramStore } from './histogram-store.ts';
+import type { HistogramSeries } from './histogram-store.ts';
 import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
 import { checkLabels, uniformLabels } from './label-values.ts';
 import type { CheckedLabels } from './label-values.ts';
@@ -30,7 +32,8 @@ export type MetricsFormat = 'prometheus' | 'openmetrics';
  * Both formats are rendered from the same instruments: they live in an
  * OpenMetrics registry of the Prometheus client (the only kind that keeps
  * exemplars) and are mirrored into a classic-text registry, which renders
- * the same values without exemplars.
+ * the same values without exemplars. Histograms keep their series in a store
+ * of Sightline's own (histogram-store.ts) that the client renders as its own.
  *
  * Instruments never throw: an observation with bad labels or a bad value is
  * dropped and reported once per metric through `diag`. Each metric keeps at
@@ -150,7 +153,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
   readonly #openMetrics = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
   readonly #text = new Registry(Registry.PROMETHEUS_CONTENT_TYPE);
   readonly #instruments = new Map<string, { definition: MetricDefinition; instrument: AnyInstrument }>();
-  readonly #metrics = new Map<MetricDefinition, Counter<string> | Gauge<string> | Histogram<string>>();
+  readonly #metrics = new Map<MetricDefinition, Counter<string> | Gauge<string> | HistogramStore>();
   readonly #collectors = new Set<Collector>();
   readonly #warnings = new WarnOnce();
   readonly #overflow: CounterInstrument<'metric'>;
@@ -219,21 +222,28 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
 
   histogram<L extends string>(definition: HistogramDefinition<L>): HistogramInstrument<L> {
     return this.#getOrCreate(definition, () => {
-      const metric = this.#register(
-        definition,
-        new Histogram<string>({ ...this.#configOf(definition), buckets: [...definition.buckets], enableExemplars: true }),
-      );
+      const store = new HistogramStore(definition);
+      this.#openMetrics.registerMetric(store as unknown as Metric<string>);
+      this.#register(definition, store);
       const series = this.#series(definition);
-      const observe = (checked: CheckedLabels, value: number, context: Context | undefined) => {
-        const exemplarLabels = this.#exemplarFor(definition.name, context);
-        metric.observe(exemplarLabels ? { value, labels: checked, exemplarLabels } : { value, labels: checked });
+      const observeInto = (stored: HistogramSeries, value: number, context: Context | undefined) => {
+        stored.observe(value, this.#exemplarFor(definition.name, context));
       };
       return {
         observe: (labels, value, context) => {
-          series.record(labels, value, Number.isFinite, (checked) => observe(checked, value, context));
+          series.record(labels, value, Number.isFinite, (checked) => observeInto(store.series(checked), value, context));
         },
         bind: (labels) => {
-          const record = series.bind(labels, Number.isFinite, observe);
+          // The recorder hands over the same checked labels while the series stays admitted: look its storage up once.
+          let lastChecked: CheckedLabels | undefined;
+          let lastStored: HistogramSeries | undefined;
+          const record = series.bind(labels, Number.isFinite, (checked, value, context) => {
+            if (checked !== lastChecked || lastStored === undefined) {
+              lastChecked = checked;
+              lastStored = store.series(checked);
+            }
+            observeInto(lastStored, value, context);
+          });
           return { observe: (value, context) => record(value, context) };
         },
       } satisfies HistogramInstrument<L>;
@@ -314,7 +324,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
     };
   }
 
-  #register<M extends Counter<string> | Gauge<string> | Histogram<string>>(definition: MetricDefinition, metric: M): M {
+  #register<M extends Counter<string> | Gauge<string> | HistogramStore>(definition: MetricDefinition, metric: M): M {
     this.#metrics.set(definition, metric);
     registerView(this.#text, metric as unknown as Parameters<typeof registerView>[1]);
     return metric;
