@@ -4,14 +4,20 @@
  * by span name, kind, status and module) and every span with status ERROR
  * into `sightline_errors_total` (by module and error type). Span names are
  * meant to be low-cardinality; the registry's series cap folds the rest.
+ *
+ * It runs for every span, so each series is bound once (labels checked and
+ * admitted under the cap) and found again by name, module, kind and status.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_APP_MODULE } from '../tracing/attributes.ts';
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
 import { catalogue } from './catalogue.ts';
-import type { CounterInstrument, HistogramInstrument } from './instruments.ts';
+import type { BoundCounter, BoundHistogram, CounterInstrument, HistogramInstrument } from './instruments.ts';
 import type { MetricsRegistry } from './registry.ts';
+import { DEFAULT_MAX_SERIES_PER_METRIC } from './registry-options.ts';
+import { SeriesCache } from './series-cache.ts';
 
 const KIND_NAMES: Readonly<Record<SpanKind, string>> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -27,15 +33,21 @@ const STATUS_NAMES: Readonly<Record<SpanStatusCode, string>> = {
   [SpanStatusCode.ERROR]: 'error',
 };
 
+/** Statuses per span kind: a series is cached in slot `kind * STATUS_COUNT + status`. */
+const STATUS_COUNT = 3;
+
 /**
  * Feeds span metrics into a registry. Add it to the tracer provider's span
  * processors (`startTelemetry` does so when metrics are on). The duration
  * observation carries the span itself as its exemplar when it is sampled.
- * It holds no state: `forceFlush` and `shutdown` have nothing to do.
+ * It keeps only the bound series it records into: `forceFlush` and
+ * `shutdown` have nothing to do.
  */
 export class SpanMetricsProcessor implements SpanProcessor {
   readonly #duration: HistogramInstrument<'span_name' | 'span_kind' | 'status_code' | 'module'>;
   readonly #errors: CounterInstrument<'module' | 'error_type'>;
+  readonly #durations = new SeriesCache<BoundHistogram>(DEFAULT_MAX_SERIES_PER_METRIC);
+  readonly #errorCounts = new SeriesCache<BoundCounter>(DEFAULT_MAX_SERIES_PER_METRIC);
 
   constructor(registry: MetricsRegistry) {
     this.#duration = registry.histogram(catalogue.spanDuration);
@@ -46,19 +58,16 @@ export class SpanMetricsProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     const module = stringOf(span.attributes[ATTR_APP_MODULE]) ?? '';
-    const [seconds, nanos] = span.duration;
-    this.#duration.observe(
-      {
-        span_name: span.name,
-        span_kind: KIND_NAMES[span.kind] ?? 'internal',
-        status_code: STATUS_NAMES[span.status.code] ?? 'unset',
-        module,
-      },
-      seconds + nanos / 1e9,
-      trace.setSpanContext(ROOT_CONTEXT, span.spanContext()),
+    const kind = KIND_NAMES[span.kind] === undefined ? SpanKind.INTERNAL : span.kind;
+    const status = STATUS_NAMES[span.status.code] === undefined ? SpanStatusCode.UNSET : span.status.code;
+    const duration = this.#durations.get(span.name, module, kind * STATUS_COUNT + status, () =>
+      this.#duration.bind({ span_name: span.name, span_kind: KIND_NAMES[kind], status_code: STATUS_NAMES[status], module }),
     );
-    if (span.status.code === SpanStatusCode.ERROR) {
-      this.#errors.inc({ module, error_type: errorTypeOf(span) });
+    const [seconds, nanos] = span.duration;
+    duration.observe(seconds + nanos / 1e9, exemplarContext(span));
+    if (status === SpanStatusCode.ERROR) {
+      const errorType = errorTypeOf(span);
+      this.#errorCounts.get(module, errorType, 0, () => this.#errors.bind({ module, error_type: errorType })).inc();
     }
   }
 
@@ -69,6 +78,12 @@ export class SpanMetricsProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** A context holding only the span's own context when it is sampled (its exemplar), else an empty one (no exemplar). */
+function exemplarContext(span: ReadableSpan): Context {
+  const spanContext = span.spanContext();
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, spanContext);
 }
 
 /** `error.type` of the span, else the type of its first exception event, else `_OTHER`. */
