@@ -10,6 +10,7 @@
 import { diag } from '@opentelemetry/api';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import type { DeadLetterInfo, SubscriptionSpec, TransportMessage, TransportSubscription } from 'sightline/events';
+import type { AckBatch } from './ack-batch.ts';
 import { storeDeadLetter } from './dead-letter.ts';
 import type { PublishTo } from './dead-letter.ts';
 import { toHeaderMap } from './headers.ts';
@@ -25,6 +26,8 @@ export interface ConsumerRun {
   readonly prefetch: number;
   readonly deadLetterSubject: string;
   readonly publishTo: PublishTo;
+  /** The connection's acks, sent with its next publish or after a moment. */
+  readonly acks: AckBatch;
   readonly config: ResolvedNatsTransportConfig;
   readonly backlog: () => Promise<number>;
   /** The server's `max_payload`. */
@@ -75,7 +78,7 @@ export function natsSubscription(run: ConsumerRun): TransportSubscription {
       body: msg.data,
       headers,
       attempt: msg.info.deliveryCount,
-      ack: () => settle(() => msg.ack()),
+      ack: () => settle(() => run.acks.add(msg)),
       nak: (delayMs) => settle(() => msg.nak(delayMs)),
       deadLetter: (info: DeadLetterInfo) =>
         settle(async () => {
@@ -83,7 +86,7 @@ export function natsSubscription(run: ConsumerRun): TransportSubscription {
             { msg, headers, group: spec.group, subject: run.deadLetterSubject, maxPayload: run.maxPayload(), publishTo: run.publishTo },
             info,
           );
-          if (outcome === 'ack') msg.ack();
+          if (outcome === 'ack') run.acks.add(msg);
           else msg.nak(config.ackWaitMs);
         }),
     };
@@ -111,6 +114,7 @@ export function natsSubscription(run: ConsumerRun): TransportSubscription {
             allSettled = resolve;
           });
         }
+        run.acks.flush();
         keepAlive.close();
       })();
       return closing;

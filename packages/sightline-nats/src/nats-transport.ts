@@ -14,6 +14,8 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, TimeoutError } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventTransport, OutgoingMessage, SubscriptionSpec, TransportCapabilities, TransportSubscription } from 'sightline/events';
+import { createAckBatch } from './ack-batch.ts';
+import type { AckBatch } from './ack-batch.ts';
 import { NatsPublishError, NatsPublishTimeoutError, NatsUnavailableError } from './errors.ts';
 import { natsSubscription } from './consumer.ts';
 import { toNatsHeaders } from './headers.ts';
@@ -34,11 +36,15 @@ export interface NatsTransport extends EventTransport {
 const DEFAULT_MAX_PAYLOAD = 1_048_576;
 /** Room kept under `max_payload` for headers, so a dead letter of the largest event still fits whole. */
 const HEADER_ROOM = 4096;
+/** Event types whose subject is remembered; types past this many are checked on every publish. */
+const MAX_CACHED_SUBJECTS = 1024;
 
 interface Connected {
   readonly nc: NatsConnection;
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
+  /** Acks waiting to travel with the next publish. */
+  readonly acks: AckBatch;
 }
 
 /**
@@ -50,10 +56,21 @@ interface Connected {
 export function natsTransport(options: NatsTransportOptions): NatsTransport {
   const config = resolveOptions(options);
   let connecting: Promise<Connected> | undefined;
+  /** The open connection, once `connecting` resolved: publishes use it without waiting on the promise. */
+  let current: Connected | undefined;
   let closed = false;
   let maxPayload = DEFAULT_MAX_PAYLOAD;
 
-  const subjectFor = (type: string): string => `${config.subjectPrefix}.${subjectTokens('event type', type)}`;
+  // Checked once per event type: a publish looks its subject up instead of testing the type again.
+  const subjects = new Map<string, string>();
+  const subjectFor = (type: string): string => {
+    let subject = subjects.get(type);
+    if (subject === undefined) {
+      subject = `${config.subjectPrefix}.${subjectTokens('event type', type)}`;
+      if (subjects.size < MAX_CACHED_SUBJECTS) subjects.set(type, subject);
+    }
+    return subject;
+  };
   const deadLetterSubjectFor = (destination: string): string =>
     `${config.deadLetterSubjectPrefix}.${subjectTokens('deadLetter', destination)}`;
 
@@ -97,6 +114,9 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
         timeout: config.connectTimeoutMs,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
+        // Otherwise the client builds two errors with stack traces per request (every publish) in case it fails;
+        // a failed publish surfaces as the transport's own typed error, whose stack is the caller's.
+        noAsyncTraces: true,
       });
     } catch (error) {
       throw new NatsUnavailableError(config.servers, (error as Error).message, { cause: error });
@@ -107,7 +127,9 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       const jsm = await jetstreamManager(nc, { timeout: config.publishTimeoutMs });
       await ensureStream(jsm, config.stream, `${config.subjectPrefix}.>`, 'events');
       await ensureStream(jsm, config.deadLetterStream, `${config.deadLetterSubjectPrefix}.>`, 'dlq');
-      return { nc, js: jetstream(nc, { timeout: config.publishTimeoutMs }), jsm };
+      const connection = { nc, js: jetstream(nc, { timeout: config.publishTimeoutMs }), jsm, acks: createAckBatch() };
+      if (!closed) current = connection;
+      return connection;
     } catch (error) {
       await nc.close();
       throw new NatsUnavailableError(config.servers, `setting up streams failed: ${(error as Error).message}`, { cause: error });
@@ -124,7 +146,15 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     return connecting;
   };
 
-  const publishTo = async (js: JetStreamClient, subject: string, body: Uint8Array, headers: Iterable<readonly [string, string]>, msgID: string): Promise<void> => {
+  const publishTo = async (
+    { js, acks }: Connected,
+    subject: string,
+    body: Uint8Array,
+    headers: Iterable<readonly [string, string]>,
+    msgID: string,
+  ): Promise<void> => {
+    // Waiting acks go out in the same write as this publish.
+    acks.flush();
     try {
       await js.publish(subject, body, { msgID, headers: toNatsHeaders(headers), timeout: config.publishTimeoutMs });
     } catch (error) {
@@ -147,14 +177,14 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
 
     async publish(message: OutgoingMessage): Promise<void> {
       const subject = subjectFor(message.type);
-      const { js } = await connected();
-      await publishTo(js, subject, message.body, Object.entries(message.headers), message.id);
+      await publishTo(current ?? (await connected()), subject, message.body, Object.entries(message.headers), message.id);
     },
 
     async subscribe(spec: SubscriptionSpec): Promise<TransportSubscription> {
       const subject = subjectFor(spec.type);
       const deadLetterSubject = deadLetterSubjectFor(spec.deadLetter);
-      const { nc, js, jsm } = await connected();
+      const connection = await connected();
+      const { nc, js, jsm } = connection;
       const durable = consumerName(spec.group, spec.type);
       const prefetch = prefetchFor(config, spec.concurrency);
       const settings = {
@@ -182,7 +212,8 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
         prefetch,
         connectionClosed: () => nc.isClosed(),
         deadLetterSubject,
-        publishTo: (...args) => publishTo(js, ...args),
+        publishTo: (...args) => publishTo(connection, ...args),
+        acks: connection.acks,
         config,
         maxPayload: () => maxPayload,
         backlog: async () => {
@@ -195,10 +226,14 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      const current = connecting;
+      current = undefined;
+      const opening = connecting;
       connecting = undefined;
-      const connection = await current?.catch(() => undefined);
-      if (connection !== undefined && !connection.nc.isClosed()) await connection.nc.close();
+      const connection = await opening?.catch(() => undefined);
+      if (connection !== undefined && !connection.nc.isClosed()) {
+        connection.acks.flush();
+        await connection.nc.close();
+      }
     },
   };
   return transport;

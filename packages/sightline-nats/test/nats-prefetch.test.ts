@@ -1,7 +1,8 @@
 /**
  * Prefetch: a subscription holds messages ahead of its handlers, keeps them
  * alive past the ack wait while they wait for a worker, and gives them back
- * to its group when it closes.
+ * to its group when it closes. Acks, held briefly to share a write with the
+ * next publish, still reach the server without one and before a close.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -104,4 +105,33 @@ test('prefetch must be a positive integer', () => {
       return true;
     });
   }
+});
+
+test('acks of a process that never publishes are sent, and close() sends the waiting ones before it disconnects', async (t) => {
+  const nats = await natsFixture(t);
+  const bus = createEventBus<Events>({
+    source: 'orders',
+    transport: natsTransport({ servers: NATS_URL, stream: nats.stream, subjectPrefix: nats.subjectPrefix }),
+  });
+  t.after(() => bus.close());
+  const seen: number[] = [];
+  await bus.subscribe('order.created', (event) => {
+    seen.push(event.data.n);
+  }, { group: 'billing' }).ready();
+  const producer = createEventBus<Events>({
+    source: 'orders',
+    transport: natsTransport({ servers: NATS_URL, stream: nats.stream, subjectPrefix: nats.subjectPrefix }),
+  });
+  t.after(() => producer.close());
+
+  for (let n = 0; n < 5; n += 1) await producer.publish('order.created', { n });
+  await until(() => seen.length === 5, 'five events');
+  // The 30 s ack wait would keep an unsent ack pending far longer than this wait.
+  await until(async () => (await nats.jsm.consumers.info(nats.stream, CONSUMER)).num_ack_pending === 0, 'the acks', 2_000);
+
+  await producer.publish('order.created', { n: 5 });
+  await until(() => seen.length === 6, 'the sixth event');
+  await bus.close();
+  await until(async () => (await nats.jsm.consumers.info(nats.stream, CONSUMER)).num_ack_pending === 0, 'the ack sent on close', 2_000);
+  assert.equal((await nats.jsm.consumers.info(nats.stream, CONSUMER)).num_redelivered, 0);
 });
