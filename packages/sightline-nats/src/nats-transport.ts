@@ -11,12 +11,14 @@
 import { diag } from '@opentelemetry/api';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { connect, nanos, TimeoutError } from '@nats-io/transport-node';
+import { connect, nanos } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventTransport, OutgoingMessage, SubscriptionSpec, TransportCapabilities, TransportSubscription } from 'sightline/events';
 import { createAckBatch } from './ack-batch.ts';
 import type { AckBatch } from './ack-batch.ts';
-import { NatsPublishError, NatsPublishTimeoutError, NatsUnavailableError } from './errors.ts';
+import { NatsUnavailableError } from './errors.ts';
+import { createJetStreamPublisher } from './jetstream-publisher.ts';
+import type { JetStreamPublisher } from './jetstream-publisher.ts';
 import { natsSubscription } from './consumer.ts';
 import { toNatsHeaders } from './headers.ts';
 import { prefetchFor, resolveOptions } from './options.ts';
@@ -45,6 +47,7 @@ interface Connected {
   readonly jsm: JetStreamManager;
   /** Acks waiting to travel with the next publish. */
   readonly acks: AckBatch;
+  readonly publisher: JetStreamPublisher;
 }
 
 /**
@@ -127,7 +130,13 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
       const jsm = await jetstreamManager(nc, { timeout: config.publishTimeoutMs });
       await ensureStream(jsm, config.stream, `${config.subjectPrefix}.>`, 'events');
       await ensureStream(jsm, config.deadLetterStream, `${config.deadLetterSubjectPrefix}.>`, 'dlq');
-      const connection = { nc, js: jetstream(nc, { timeout: config.publishTimeoutMs }), jsm, acks: createAckBatch() };
+      const connection = {
+        nc,
+        js: jetstream(nc, { timeout: config.publishTimeoutMs }),
+        jsm,
+        acks: createAckBatch(),
+        publisher: createJetStreamPublisher(nc, config.publishTimeoutMs),
+      };
       if (!closed) current = connection;
       return connection;
     } catch (error) {
@@ -146,8 +155,8 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
     return connecting;
   };
 
-  const publishTo = async (
-    { js, acks }: Connected,
+  const publishTo = (
+    { acks, publisher }: Connected,
     subject: string,
     body: Uint8Array,
     headers: Iterable<readonly [string, string]>,
@@ -155,14 +164,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
   ): Promise<void> => {
     // Waiting acks go out in the same write as this publish.
     acks.flush();
-    try {
-      await js.publish(subject, body, { msgID, headers: toNatsHeaders(headers), timeout: config.publishTimeoutMs });
-    } catch (error) {
-      if (error instanceof TimeoutError || (error as Error).name === 'TimeoutError') {
-        throw new NatsPublishTimeoutError(subject, config.publishTimeoutMs, { cause: error });
-      }
-      throw new NatsPublishError(subject, (error as Error).message, { cause: error });
-    }
+    return publisher.publish(subject, body, toNatsHeaders(headers), msgID);
   };
 
   const transport: NatsTransport = {

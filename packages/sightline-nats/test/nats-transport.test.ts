@@ -6,7 +6,8 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { tryGetTenantContext, withTenant } from 'sightline';
 import { createEnvelope, createEventBus, encodeEnvelope } from 'sightline/events';
 import type { EventEnvelope } from 'sightline/events';
-import { DEAD_LETTER_HEADERS, natsTransport, NatsPublishTimeoutError, NatsUnavailableError } from 'sightline-nats';
+import { DiscardPolicy } from '@nats-io/jetstream';
+import { DEAD_LETTER_HEADERS, natsTransport, NatsPublishError, NatsPublishTimeoutError, NatsUnavailableError } from 'sightline-nats';
 import { createMetricsRegistry } from '../../sightline/src/metrics/registry.ts';
 import { startTracingHarness } from '../../sightline/test/support/tracing-harness.ts';
 import type { TracingHarness } from '../../sightline/test/support/tracing-harness.ts';
@@ -225,4 +226,25 @@ test('while NATS is unreachable a publish fails with NatsPublishTimeoutError; af
   const offline = createEventBus<Events>({ source: 'orders', transport: nowhere });
   t.after(() => offline.close());
   await assert.rejects(offline.publish('order.created', { orderId: 'x' }), NatsUnavailableError);
+});
+
+test('a publish JetStream refuses fails with NatsPublishError saying why: stream limit reached, then no stream at all', async (t) => {
+  const nats = await natsFixture(t);
+  const transport = natsTransport({ servers: NATS_URL, stream: nats.stream, subjectPrefix: nats.subjectPrefix, retention: 'limits' });
+  const bus = createEventBus<Events>({ source: 'orders', transport });
+  t.after(() => bus.close());
+  await bus.publish('order.created', { orderId: 'o-1' });
+
+  const info = await nats.jsm.streams.info(nats.stream);
+  await nats.jsm.streams.update(nats.stream, { ...info.config, max_msgs: 1, discard: DiscardPolicy.New });
+  const full = await bus.publish('order.created', { orderId: 'o-2' }).then(() => undefined, (error: unknown) => error);
+  assert.ok(full instanceof NatsPublishError, `got ${String(full)}`);
+  assert.equal(full.code, 'SIGHTLINE_NATS_PUBLISH_FAILED');
+  assert.match(full.message, /maximum messages exceeded/);
+
+  await nats.jsm.streams.delete(nats.stream);
+  const missing = await bus.publish('order.created', { orderId: 'o-3' }).then(() => undefined, (error: unknown) => error);
+  assert.ok(missing instanceof NatsPublishError, `got ${String(missing)}`);
+  assert.match(missing.message, /no stream takes the subject/);
+  assert.equal(missing.subject, transport.subjectFor('order.created'));
 });
