@@ -5,6 +5,7 @@
  * ends; a request no route matched (404, static files) is `unmatched`.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { IncomingMessage } from 'node:http';
 import { context as otelContext } from '@opentelemetry/api';
 import { nodeRequestInput } from '../core/node-response.ts';
 import { resolveHttpServerOptions } from '../core/options.ts';
@@ -30,6 +31,18 @@ export function sightlineExpress(options: ExpressOptions = {}): RequestHandler {
   };
 }
 
+const ROUTE = Symbol('sightline.expressRoute');
+const TEMPLATE = Symbol('sightline.expressRouteTemplate');
+
+interface WatchedRequest {
+  [ROUTE]?: unknown;
+  [TEMPLATE]?: string | undefined;
+  readonly baseUrl?: unknown;
+}
+
+/** The request prototypes whose `route` is watched: one per Express module loaded. */
+const watched = new WeakSet<object>();
+
 /**
  * Remembers the route template when Express assigns `request.route` (as its
  * router does when a route matches), joining the route's path to the mount
@@ -38,20 +51,40 @@ export function sightlineExpress(options: ExpressOptions = {}): RequestHandler {
  * back up the routers. Express keeps mount paths only as matched, so a
  * router mounted on a path with parameters contributes its actual segment;
  * mount routers on fixed paths.
+ *
+ * The accessor goes once onto the request prototype every app of that
+ * Express shares (each app's and sub-app's request inherits from it), not
+ * onto each request; only a request without that prototype gets its own.
  */
 function watchRoute(request: Request): () => string | undefined {
-  let current: unknown = request.route;
-  let template = templateOf(current, request.baseUrl);
-  Object.defineProperty(request, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set: (route: unknown) => {
-      current = route;
-      template = templateOf(route, request.baseUrl);
-    },
-  });
-  return () => template;
+  const owner = sharedRequestPrototype(request) ?? request;
+  if (!watched.has(owner)) {
+    watched.add(owner);
+    Object.defineProperty(owner, 'route', {
+      configurable: true,
+      enumerable: true,
+      get(this: WatchedRequest) {
+        return this[ROUTE];
+      },
+      set(this: WatchedRequest, route: unknown) {
+        this[ROUTE] = route;
+        this[TEMPLATE] = templateOf(route, this.baseUrl);
+      },
+    });
+  }
+  const own = request as WatchedRequest;
+  return () => own[TEMPLATE];
+}
+
+/** Express's own request prototype: the one in the request's chain directly above `IncomingMessage.prototype`. */
+function sharedRequestPrototype(request: Request): object | undefined {
+  let prototype: unknown = Object.getPrototypeOf(request);
+  while (prototype !== null && typeof prototype === 'object') {
+    const parent: unknown = Object.getPrototypeOf(prototype);
+    if (parent === IncomingMessage.prototype) return prototype;
+    prototype = parent;
+  }
+  return undefined;
 }
 
 function templateOf(route: unknown, baseUrl: unknown): string | undefined {
