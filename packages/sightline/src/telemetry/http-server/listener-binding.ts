@@ -17,8 +17,9 @@
  *
  * A wrapper keeps the listener it wraps as `.listener` (as Node's `once`
  * wrappers do), so `listeners()` shows the caller's own function and
- * `removeListener(listener)` finds the wrapper; a per-stream map finds the
- * wrapper of Node's own `once` wrapper when it removes itself.
+ * `removeListener(listener)` finds the wrapper; only for Node's own `once`
+ * wrappers, which remove themselves by their own identity, a per-stream map
+ * finds our wrapper.
  */
 import type { EventEmitter } from 'node:events';
 import { context as otelContext } from '@opentelemetry/api';
@@ -48,15 +49,12 @@ export function bindListeners(stream: object, binding: ListenerBinding): void {
 }
 
 function wrapperOf(stream: BoundStream, binding: ListenerBinding, listener: Listener): Listener {
-  const wrappers = (stream[WRAPPERS] ??= new WeakMap());
-  let wrapper = wrappers.get(listener);
-  if (wrapper === undefined) {
-    wrapper = function (this: unknown, ...args: unknown[]) {
-      return otelContext.with(binding.context, listener, this, ...args);
-    };
-    wrapper.listener = listener.listener ?? listener;
-    wrappers.set(listener, wrapper);
-  }
+  const wrapper: Listener = function (this: unknown, ...args: unknown[]) {
+    return otelContext.with(binding.context, listener, this, ...args);
+  };
+  wrapper.listener = listener.listener ?? listener;
+  // Node's `once` wrapper removes itself by its own identity, which the wrapper's `.listener` (the caller's function) does not match.
+  if (listener.listener !== undefined) (stream[WRAPPERS] ??= new WeakMap()).set(listener, wrapper);
   return wrapper;
 }
 
