@@ -10,6 +10,7 @@
  * OpenTelemetry SDK.
  */
 import { context, diag, metrics as metricsApi, propagation, trace } from '@opentelemetry/api';
+import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -39,7 +40,8 @@ import { startLogsPipeline } from './logs.ts';
 import { isMetricsScrape } from './scrape-filter.ts';
 import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
-import { createSampler, samplerReadsAttributes } from './sampling/create-sampler.ts';
+import { createSampler, samplerFollowsParent, samplerReadsAttributes } from './sampling/create-sampler.ts';
+import { UnsampledChildrenTracerProvider } from './sampling/unsampled-children.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
 import { writeStderrLine } from './stderr-line.ts';
 import { DisabledTelemetry, RunningTelemetry } from './telemetry.ts';
@@ -150,7 +152,9 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       spanLimits: spanLimits(config.spanLimits),
       spanProcessors,
     });
-    if (!registerGlobals(provider, config)) {
+    // What instrumentations and the API get: the SDK's tracers, or tracers that skip the children of an unsampled span.
+    const tracerProvider = samplerFollowsParent(config.sampler) ? new UnsampledChildrenTracerProvider(provider) : provider;
+    if (!registerGlobals(tracerProvider, config)) {
       await provider.shutdown();
       throw new TelemetryGlobalConflictError();
     }
@@ -158,7 +162,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
     const ownsMeterProvider = metricsApi.setGlobalMeterProvider(meterProvider);
     if (!ownsMeterProvider) diag.warn('sightline: another OpenTelemetry MeterProvider is registered; metrics recorded through the API go to it');
     const logsPipeline = await startLogsPipeline(config.logs, resource);
-    const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider: provider, meterProvider });
+    const unloadInstrumentations = registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
 
     const telemetry: RunningTelemetry = new RunningTelemetry(config, {
       shutdownProvider: async () => {
@@ -197,7 +201,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
  * false when another SDK holds one of them; what this call registered is then
  * removed again and the other SDK's registrations are left alone.
  */
-function registerGlobals(provider: TracerProvider, config: ResolvedTelemetryConfig): boolean {
+function registerGlobals(provider: ApiTracerProvider, config: ResolvedTelemetryConfig): boolean {
   if (!trace.setGlobalTracerProvider(provider)) return false;
   if (!context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())) {
     trace.disable();

@@ -45,3 +45,14 @@ export function createSampler(config: SamplerOptions): Sampler {
 export function samplerReadsAttributes(config: SamplerOptions): boolean {
   return resolveSamplerOptions(config).type === 'rules';
 }
+
+/**
+ * Whether the sampler built from `config` follows the parent's decision
+ * (the `parentbased_*` samplers, and the rule sampler unless
+ * `parentBased: false`): the child of an unsampled local span is then
+ * dropped without asking it.
+ */
+export function samplerFollowsParent(config: SamplerOptions): boolean {
+  const resolved = resolveSamplerOptions(config);
+  return resolved.type === 'rules' ? resolved.parentBased : resolved.type.startsWith('parentbased_');
+}
