@@ -16,6 +16,7 @@ import {
   tryGetTenantContext,
   withTenant,
 } from 'sightline';
+import { suppressTracing } from '@opentelemetry/core';
 import { createBaggagePropagator } from 'sightline/sdk';
 import { startTracingHarness } from './support/tracing-harness.ts';
 import type { TracingHarness } from './support/tracing-harness.ts';
@@ -239,6 +240,25 @@ void describe('allow-listed baggage propagator', () => {
     const none = propagator.extract(ROOT_CONTEXT, { baggage: 'secret.token=hunter2' }, getter);
     assert.equal(none, ROOT_CONTEXT);
     assert.equal(propagator.extract(ROOT_CONTEXT, {}, getter), ROOT_CONTEXT);
+  });
+
+  void it('gives the same answer when the same baggage or header comes again, and a new one for a new one', () => {
+    const propagator = createBaggagePropagator();
+    const acme = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'tenant.id': { value: 'acme' } }));
+    const globex = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'tenant.id': { value: 'globex' } }));
+    const injected = [acme, acme, globex, acme, suppressTracing(acme)].map((ctx) => {
+      const carrier: Record<string, string> = {};
+      propagator.inject(ctx, carrier, setter);
+      return carrier['baggage'];
+    });
+    assert.deepEqual(injected, ['tenant.id=acme', 'tenant.id=acme', 'tenant.id=globex', 'tenant.id=acme', undefined]);
+
+    const tenants = ['tenant.id=acme', 'tenant.id=acme', 'tenant.id=globex', 'tenant.id=acme', 'tenant.id=bad%20id'].map((header) => {
+      const base = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'user.id': { value: 'before' } }));
+      const extracted = propagator.extract(base, { baggage: header }, getter);
+      return propagation.getBaggage(extracted)?.getAllEntries().map(([key, entry]) => `${key}=${entry.value}`).join(',');
+    });
+    assert.deepEqual(tenants, ['tenant.id=acme', 'tenant.id=acme', 'tenant.id=globex', 'tenant.id=acme', 'user.id=before']);
   });
 });
 

@@ -7,10 +7,10 @@
  */
 import { propagation, trace } from '@opentelemetry/api';
 import type { Baggage, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { createThrottledWarning } from '../../diagnostics/throttled-warning.ts';
 import { TENANT_ID_KEY, USER_ID_KEY } from '../../context/keys.ts';
 import { isValidId } from '../../context/tenant-id-format.ts';
+import { createMemoizedW3CBaggagePropagator } from './w3c-baggage-memo.ts';
 
 /** The baggage keys propagated when no allow-list is given: `tenant.id` and `user.id`. */
 export const DEFAULT_BAGGAGE_KEYS: readonly string[] = Object.freeze([TENANT_ID_KEY, USER_ID_KEY]);
@@ -28,7 +28,7 @@ const ID_KEYS: ReadonlySet<string> = new Set([TENANT_ID_KEY, USER_ID_KEY]);
  * allowed keys only (see {@link restrictBaggage}).
  */
 export function createBaggagePropagator(options: BaggagePropagatorOptions = {}): TextMapPropagator {
-  return restrictBaggage(new W3CBaggagePropagator(), options);
+  return restrictBaggage(createMemoizedW3CBaggagePropagator(), options);
 }
 
 /**
@@ -57,6 +57,25 @@ export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropag
     return lastAllowed;
   };
 
+  // Likewise the allowed, valid part of the last incoming baggage (a memoized inner propagator hands the same one again).
+  let lastIncoming: Baggage | undefined;
+  let lastKept: Baggage | undefined;
+  const keptPart = (incoming: Baggage): Baggage | undefined => {
+    if (incoming !== lastIncoming) {
+      const entries = incoming.getAllEntries().filter(([key, entry]) => {
+        if (!allowed.has(key)) return false;
+        if (ID_KEYS.has(key) && !isValidId(entry.value)) {
+          warn(`sightline: ignoring incoming baggage entry ${key}: not a valid id (${entry.value.length} characters)`);
+          return false;
+        }
+        return true;
+      });
+      lastKept = entries.length === 0 ? undefined : propagation.createBaggage(Object.fromEntries(entries));
+      lastIncoming = incoming;
+    }
+    return lastKept;
+  };
+
   return {
     inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
       const baggage = propagation.getBaggage(ctx);
@@ -73,15 +92,8 @@ export function restrictBaggage(inner: TextMapPropagator, options: BaggagePropag
       const before = propagation.getBaggage(ctx);
       const incoming = propagation.getBaggage(extracted);
       if (incoming === undefined || incoming === before) return extracted;
-      const entries = incoming.getAllEntries().filter(([key, entry]) => {
-        if (!allowed.has(key)) return false;
-        if (ID_KEYS.has(key) && !isValidId(entry.value)) {
-          warn(`sightline: ignoring incoming baggage entry ${key}: not a valid id (${entry.value.length} characters)`);
-          return false;
-        }
-        return true;
-      });
-      if (entries.length > 0) return propagation.setBaggage(extracted, propagation.createBaggage(Object.fromEntries(entries)));
+      const kept = keptPart(incoming);
+      if (kept !== undefined) return propagation.setBaggage(extracted, kept);
       if (trace.getSpanContext(extracted) === trace.getSpanContext(ctx)) return ctx;
       return before === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, before);
     },
