@@ -156,7 +156,13 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
   const metrics = createEventMetrics(options.registry ?? defaultMetricsRegistry());
   const defaultLinkMode = traceLinkModeOf(options.traceLinkMode ?? 'child');
   const subscriptions = new Map<string, Subscription>();
-  const publishing = new Set<Promise<unknown>>();
+  // Publishes in flight, which close() waits for.
+  let publishing = 0;
+  let published: (() => void) | undefined;
+  const publishSettled = (): void => {
+    publishing -= 1;
+    if (publishing === 0) published?.();
+  };
   let closing: Promise<void> | undefined;
 
   const spansByType = new Map<string, EventSpanRunner>();
@@ -213,13 +219,10 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
   const bus: EventBus<Events> = {
     publish(type, data, publishOptions = {}) {
       if (closing !== undefined) return Promise.reject(new EventBusClosedError('publish'));
-      const published = publishNow(type, data, publishOptions);
-      publishing.add(published);
-      void published.then(
-        () => publishing.delete(published),
-        () => publishing.delete(published),
-      );
-      return published;
+      const envelope = publishNow(type, data, publishOptions);
+      publishing += 1;
+      void envelope.then(publishSettled, publishSettled);
+      return envelope;
     },
 
     subscribe(type, handler, subscribeOptions) {
@@ -280,7 +283,7 @@ export function createEventBus<Events extends Record<string, unknown>>(options: 
 
     close() {
       closing ??= (async () => {
-        await Promise.allSettled([...publishing]);
+        if (publishing > 0) await new Promise<void>((resolve) => (published = resolve));
         await Promise.allSettled([...subscriptions.values()].map((subscription) => subscription.close()));
         await transport.close();
       })();

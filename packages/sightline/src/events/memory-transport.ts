@@ -112,21 +112,24 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
     }
   };
 
-  const queuesFor = (type: string): MemoryQueue[] => [...(queues.get(type) ?? [])];
+  const fullQueueOf = (type: string): MemoryQueue | undefined => {
+    for (const queue of queues.get(type) ?? []) if (queue.isFull()) return queue;
+    return undefined;
+  };
 
   return {
     system: 'sightline_memory',
     capabilities,
 
     async publish(message: OutgoingMessage): Promise<void> {
-      let targets = queuesFor(message.type);
       for (;;) {
-        const full = targets.find((queue) => queue.isFull());
+        const full = fullQueueOf(message.type);
         if (full === undefined) break;
         if (config.onFull === 'reject') throw new EventQueueFullError(message.type, full.spec.group, config.capacity);
         await full.waitForRoom();
-        targets = queuesFor(message.type);
       }
+      const targets = queues.get(message.type);
+      if (targets === undefined) return;
       const headers = new Map<string, string>();
       for (const name of Object.keys(message.headers)) headers.set(name.toLowerCase(), message.headers[name]!);
       for (const queue of targets) queue.enqueue({ published: message, headers, attempt: 1 });
