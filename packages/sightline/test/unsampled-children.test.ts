@@ -10,7 +10,7 @@ import type { Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { suppressTracing } from '@opentelemetry/core';
-import { createSampler, samplerFollowsParent } from '../src/telemetry/sampling/create-sampler.ts';
+import { createSampler, samplerDropsUnsampledChildren } from '../src/telemetry/sampling/create-sampler.ts';
 import { UnsampledChildrenTracerProvider } from '../src/telemetry/sampling/unsampled-children.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -33,11 +33,13 @@ function setup(t: { after(fn: () => Promise<void> | void): void }) {
 const unsampledRoot = (): Span => trace.wrapSpanContext({ traceId: TRACE_ID, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.NONE });
 
 void describe('children of unsampled spans', () => {
-  void it('the parent-based samplers are the ones that follow the parent', () => {
-    assert.equal(samplerFollowsParent({ type: 'parentbased_always_on' }), true);
-    assert.equal(samplerFollowsParent({ type: 'rules', rules: [] }), true);
-    assert.equal(samplerFollowsParent({ type: 'rules', rules: [], parentBased: false }), false);
-    assert.equal(samplerFollowsParent({ type: 'traceidratio', ratio: 0.5 }), false);
+  void it('the parent-based samplers and always_off drop the children of unsampled spans; the others decide afresh', () => {
+    assert.equal(samplerDropsUnsampledChildren({ type: 'parentbased_always_on' }), true);
+    assert.equal(samplerDropsUnsampledChildren({ type: 'rules', rules: [] }), true);
+    assert.equal(samplerDropsUnsampledChildren({ type: 'rules', rules: [], parentBased: false }), false);
+    assert.equal(samplerDropsUnsampledChildren({ type: 'always_off' }), true);
+    assert.equal(samplerDropsUnsampledChildren({ type: 'traceidratio', ratio: 0.5 }), false);
+    assert.equal(samplerDropsUnsampledChildren({ type: 'always_on' }), false);
   });
 
   void it('a child of an unsampled local span is that span, records nothing and propagates "not sampled"', (t) => {

@@ -40,7 +40,7 @@ import { startLogsPipeline } from './logs.ts';
 import { isMetricsScrape } from './scrape-filter.ts';
 import type { ScrapeEndpoint } from './scrape-filter.ts';
 import { buildResource } from './resource.ts';
-import { createSampler, samplerFollowsParent, samplerReadsAttributes } from './sampling/create-sampler.ts';
+import { createSampler, samplerDropsUnsampledChildren, samplerReadsAttributes } from './sampling/create-sampler.ts';
 import { UnsampledChildrenTracerProvider } from './sampling/unsampled-children.ts';
 import { SpanStatsMeterProvider } from './span-stats.ts';
 import { writeStderrLine } from './stderr-line.ts';
@@ -153,7 +153,7 @@ async function startPipeline(config: ResolvedTelemetryConfig, strict: boolean, r
       spanProcessors,
     });
     // What instrumentations and the API get: the SDK's tracers, or tracers that skip the children of an unsampled span.
-    const tracerProvider = samplerFollowsParent(config.sampler) ? new UnsampledChildrenTracerProvider(provider) : provider;
+    const tracerProvider = samplerDropsUnsampledChildren(config.sampler) ? new UnsampledChildrenTracerProvider(provider) : provider;
     if (!registerGlobals(tracerProvider, config)) {
       await provider.shutdown();
       throw new TelemetryGlobalConflictError();

@@ -47,12 +47,13 @@ export function samplerReadsAttributes(config: SamplerOptions): boolean {
 }
 
 /**
- * Whether the sampler built from `config` follows the parent's decision
- * (the `parentbased_*` samplers, and the rule sampler unless
- * `parentBased: false`): the child of an unsampled local span is then
- * dropped without asking it.
+ * Whether the sampler built from `config` drops every child of a local span
+ * that was not sampled: the parent-based samplers (the `parentbased_*` ones,
+ * and the rule sampler unless `parentBased: false`) follow the parent, and
+ * `always_off` drops everything. Such a child need not ask it.
  */
-export function samplerFollowsParent(config: SamplerOptions): boolean {
+export function samplerDropsUnsampledChildren(config: SamplerOptions): boolean {
   const resolved = resolveSamplerOptions(config);
-  return resolved.type === 'rules' ? resolved.parentBased : resolved.type.startsWith('parentbased_');
+  if (resolved.type === 'rules') return resolved.parentBased;
+  return resolved.type === 'always_off' || resolved.type.startsWith('parentbased_');
 }

@@ -1,9 +1,9 @@
 /**
- * Children of a span that is not sampled, for nothing, under a parent-based
- * sampler. Such a sampler drops every child of a local parent that was not
- * sampled, yet the SDK's tracer still pays for each child: two random ids,
- * attribute cleaning, the sampler call and its own span counters, then a
- * new non-recording span. Instrumentations start many children per request
+ * Children of a span that is not sampled, for nothing, under a sampler that
+ * drops every child of a local parent that was not sampled (a parent-based
+ * one, or `always_off`). Yet the SDK's tracer still pays for each child:
+ * two random ids, attribute cleaning, the sampler call and its own span
+ * counters, then a new non-recording span. Instrumentations start many children per request
  * (Express starts one per middleware layer), so an unsampled request paid
  * for spans nobody would see.
  *
