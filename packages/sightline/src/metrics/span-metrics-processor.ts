@@ -8,8 +8,7 @@
  * It runs for every span, so each series is bound once (labels checked and
  * admitted under the cap) and found again by name, module, kind and status.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_APP_MODULE } from '../tracing/attributes.ts';
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
@@ -18,6 +17,7 @@ import type { BoundCounter, BoundHistogram, CounterInstrument, HistogramInstrume
 import type { MetricsRegistry } from './registry.ts';
 import { DEFAULT_MAX_SERIES_PER_METRIC } from './registry-options.ts';
 import { SeriesCache } from './series-cache.ts';
+import { SpanExemplarContext } from './span-exemplar-context.ts';
 
 const KIND_NAMES: Readonly<Record<SpanKind, string>> = {
   [SpanKind.INTERNAL]: 'internal',
@@ -48,6 +48,8 @@ export class SpanMetricsProcessor implements SpanProcessor {
   readonly #errors: CounterInstrument<'module' | 'error_type'>;
   readonly #durations = new SeriesCache<BoundHistogram>(DEFAULT_MAX_SERIES_PER_METRIC);
   readonly #errorCounts = new SeriesCache<BoundCounter>(DEFAULT_MAX_SERIES_PER_METRIC);
+  /** The exemplar of a sampled span is the span itself (an unsampled one gets an empty context: no exemplar). */
+  readonly #exemplar = new SpanExemplarContext();
 
   constructor(registry: MetricsRegistry) {
     this.#duration = registry.histogram(catalogue.spanDuration);
@@ -64,7 +66,12 @@ export class SpanMetricsProcessor implements SpanProcessor {
       this.#duration.bind({ span_name: span.name, span_kind: KIND_NAMES[kind], status_code: STATUS_NAMES[status], module }),
     );
     const [seconds, nanos] = span.duration;
-    duration.observe(seconds + nanos / 1e9, exemplarContext(span));
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) {
+      duration.observe(seconds + nanos / 1e9, ROOT_CONTEXT);
+    } else {
+      duration.observe(seconds + nanos / 1e9, this.#exemplar.holding(span));
+      this.#exemplar.release();
+    }
     if (status === SpanStatusCode.ERROR) {
       const errorType = errorTypeOf(span);
       this.#errorCounts.get(module, errorType, 0, () => this.#errors.bind({ module, error_type: errorType })).inc();
@@ -78,12 +85,6 @@ export class SpanMetricsProcessor implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-/** A context holding only the span's own context when it is sampled (its exemplar), else an empty one (no exemplar). */
-function exemplarContext(span: ReadableSpan): Context {
-  const spanContext = span.spanContext();
-  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, spanContext);
 }
 
 /** `error.type` of the span, else the type of its first exception event, else `_OTHER`. */
