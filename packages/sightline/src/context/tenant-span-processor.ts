@@ -5,11 +5,13 @@
  * `@opentelemetry/sdk-trace` 3.x (types only; the SDK itself is wired in by
  * telemetry setup).
  */
-import type { Context } from '@opentelemetry/api';
+import { propagation } from '@opentelemetry/api';
+import type { Baggage, Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TENANT_ID_KEY, USER_ID_KEY } from './keys.ts';
 import { hashUserId } from './hash-user-id.ts';
 import { tenantFromContext } from './tenant-context.ts';
+import type { TenantContext } from './tenant-context.ts';
 
 /** Options of {@link TenantSpanProcessor}. */
 export interface TenantSpanProcessorOptions {
@@ -36,6 +38,8 @@ export class TenantSpanProcessor implements SpanProcessor {
   readonly #salt: string | undefined;
   readonly #hashes = new Map<string, string>();
   readonly #stamped = new WeakMap<Span, string>();
+  #lastBaggage: Baggage | undefined;
+  #lastTenant: TenantContext | undefined;
 
   constructor(options: TenantSpanProcessorOptions = {}) {
     this.#hashUserIds = options.hashUserIds ?? false;
@@ -43,7 +47,7 @@ export class TenantSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
-    const tenant = tenantFromContext(parentContext);
+    const tenant = this.#tenantOf(parentContext);
     if (tenant !== undefined && span.attributes[TENANT_ID_KEY] === undefined) {
       span.setAttribute(TENANT_ID_KEY, tenant.tenantId);
     }
@@ -75,6 +79,20 @@ export class TenantSpanProcessor implements SpanProcessor {
 
   shutdown(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /**
+   * The tenant in `context`'s baggage. The answer for the last baggage is
+   * kept: the spans of one request or `withTenant` scope share one baggage
+   * object, and a baggage never changes (setting an entry makes a new one).
+   */
+  #tenantOf(context: Context): TenantContext | undefined {
+    const baggage = propagation.getBaggage(context);
+    if (baggage !== this.#lastBaggage) {
+      this.#lastBaggage = baggage;
+      this.#lastTenant = baggage === undefined ? undefined : tenantFromContext(context);
+    }
+    return this.#lastTenant;
   }
 
   #hash(userId: string): string {
