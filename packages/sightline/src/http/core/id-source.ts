@@ -52,7 +52,9 @@ export function readId<Req>(source: IdSource<Req>, input: RequestIdInput<Req>): 
  * Fetch API join repeats with `, ` (`acme, globex`), and ids hold no commas.
  */
 function firstListValue(value: string | undefined): string | undefined {
-  return value?.split(',', 1)[0]?.trim();
+  if (value === undefined) return undefined;
+  const comma = value.indexOf(',');
+  return (comma === -1 ? value : value.slice(0, comma)).trim();
 }
 
 /** The first value of a Node.js header (`string | string[] | undefined`). */
