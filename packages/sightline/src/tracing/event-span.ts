@@ -4,7 +4,7 @@
  * event bus) decides whether a consumer span is the producer's child, only
  * linked to it, or both.
  */
-import { context, SpanKind } from '@opentelemetry/api';
+import { context, isSpanContextValid, SpanKind, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
@@ -16,7 +16,7 @@ import {
 } from './semconv.ts';
 import type { SpanResult } from './span-result.ts';
 import { sightlineTracer } from './tracer.ts';
-import { runInNewSpan, withSpan } from './with-span.ts';
+import { runWithSpan, withSpan } from './with-span.ts';
 
 /** Messaging operations and the span kind and `messaging.operation.type` each maps to. */
 const OPERATIONS = {
@@ -93,7 +93,10 @@ export type EventSpanRunner = <T>(messageId: string, links: Link[] | undefined, 
  * bus makes one per publishing bus and type, and one per subscription): the
  * span name and the fixed attributes are built once; each span gets a copy
  * with its `messaging.message.id`. `links` is handed to the span as it is
- * (pass a new array). The spans are the same as `withEventSpan`'s.
+ * (pass a new array). The spans are the same as `withEventSpan`'s; only
+ * when no tracer provider is registered (the span has no valid context)
+ * does `fn` run in the parent context itself, where `trace.getActiveSpan()`
+ * finds no span instead of an invalid one.
  */
 export function eventSpans(template: EventSpanTemplate): EventSpanRunner {
   const { kind, type } = OPERATIONS[template.operation];
@@ -108,6 +111,9 @@ export function eventSpans(template: EventSpanTemplate): EventSpanRunner {
   return (messageId, links, parentContext, fn) => {
     const attributes: Attributes = { ...fixed, [ATTR_MESSAGING_MESSAGE_ID]: messageId };
     const options = links === undefined ? { kind, attributes } : { kind, attributes, links };
-    return runInNewSpan(sightlineTracer(), name, options, parentContext ?? context.active(), fn, undefined);
+    const parent = parentContext ?? context.active();
+    const span = sightlineTracer().startSpan(name, options, parent);
+    // Without a tracer provider the span has no valid context: setting it active would only copy the context.
+    return runWithSpan(span, isSpanContextValid(span.spanContext()) ? trace.setSpan(parent, span) : parent, fn, undefined);
   };
 }

@@ -74,7 +74,12 @@ export function runInNewSpan<T>(
   redact: ErrorTextRedactor | undefined,
 ): SpanResult<T> {
   const span = tracer.startSpan(name, options, parent);
-  return context.with(trace.setSpan(parent, span), () =>
+  return runWithSpan(span, trace.setSpan(parent, span), fn, redact);
+}
+
+/** Runs `fn(span)` with `active` as the active context and ends `span` once when `fn` settles, recording a failure. */
+export function runWithSpan<T>(span: Span, active: Context, fn: (span: Span) => T, redact: ErrorTextRedactor | undefined): SpanResult<T> {
+  return context.with(active, () =>
     settle(
       () => fn(span),
       () => span.end(),
