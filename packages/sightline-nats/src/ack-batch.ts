@@ -25,12 +25,11 @@ export interface AckBatch {
 /** Creates the ack batch of one connection. */
 export function createAckBatch(): AckBatch {
   let waiting: JsMsg[] = [];
+  /** When the oldest waiting ack was added (`performance.now()`). */
+  let oldest = 0;
   let timer: NodeJS.Timeout | undefined;
+
   const flush = (): void => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
     if (waiting.length === 0) return;
     const acks = waiting;
     waiting = [];
@@ -44,10 +43,27 @@ export function createAckBatch(): AckBatch {
     }
     if (failed > 0) diag.warn(`sightline: ${failed} NATS acks could not be sent (connection closed); JetStream redelivers those messages after ackWaitMs`);
   };
+  // The timer is left running when a publish takes the acks: re-arming it per ack would cost more than the
+  // write it saves. When it fires it sends acks that waited long enough, or waits for the younger ones.
+  const due = (): void => {
+    timer = undefined;
+    if (waiting.length === 0) return;
+    const age = performance.now() - oldest;
+    if (age >= ACK_DELAY_MS) flush();
+    else arm(ACK_DELAY_MS - age);
+  };
+  const arm = (delayMs: number): void => {
+    timer = setTimeout(due, delayMs);
+    // The connection's socket keeps the process alive; close() flushes.
+    timer.unref();
+  };
   return {
     add: (msg) => {
+      if (waiting.length === 0) {
+        oldest = performance.now();
+        if (timer === undefined) arm(ACK_DELAY_MS);
+      }
       waiting.push(msg);
-      timer ??= setTimeout(flush, ACK_DELAY_MS);
     },
     flush,
   };
