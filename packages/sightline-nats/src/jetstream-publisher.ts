@@ -71,6 +71,14 @@ export function createJetStreamPublisher(nc: NatsConnection, timeoutMs: number):
     entry.resolve();
   };
 
+  // A publish waiting when the connection closes for good fails now rather than at its timeout.
+  void nc.closed().then(() => {
+    for (const [reply, entry] of waiting) {
+      waiting.delete(reply);
+      clearTimeout(entry.timer);
+      entry.reject(new NatsPublishError(entry.subject, 'the connection closed before JetStream acknowledged the publish'));
+    }
+  });
   nc.subscribe(`${inbox}.*`, {
     callback: (error, msg) => {
       // An error here is the subscription's (a permission violation); the waiting publishes time out.

@@ -248,3 +248,22 @@ test('a publish JetStream refuses fails with NatsPublishError saying why: stream
   assert.match(missing.message, /no stream takes the subject/);
   assert.equal(missing.subject, transport.subjectFor('order.created'));
 });
+
+test('a publish still waiting for JetStream when the transport closes fails at once, not after publishTimeoutMs', async (t) => {
+  const nats = await natsFixture(t);
+  const proxy = await startProxy();
+  t.after(() => proxy.stop());
+  const transport = natsTransport({ servers: `nats://127.0.0.1:${proxy.port}`, stream: nats.stream, subjectPrefix: nats.subjectPrefix, publishTimeoutMs: 30_000 });
+  t.after(() => transport.close());
+  const message = (id: string) => ({ type: 'order.created', id, body: new TextEncoder().encode('{}'), headers: {} });
+  await transport.publish(message('first'));
+
+  await proxy.stop();
+  const started = performance.now();
+  const waiting = transport.publish(message('second')).then(() => undefined, (error: unknown) => error);
+  await transport.close();
+  const error = await waiting;
+  assert.ok(error instanceof NatsPublishError, `got ${String(error)}`);
+  assert.match(error.message, /connection closed before JetStream acknowledged/);
+  assert.ok(performance.now() - started < 10_000, 'failed well before publishTimeoutMs');
+});
