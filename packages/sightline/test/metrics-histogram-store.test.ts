@@ -7,7 +7,7 @@ import { HistogramStore } from '../src/metrics/histogram-store.ts';
 import { registerView } from '../src/metrics/text-mirror.ts';
 import type { MetricLike } from '../src/metrics/text-mirror.ts';
 
-const config = { name: 'work_seconds', help: 'Work "done"', labelNames: ['route', 'code'], buckets: [0.1, 0.5, 1] };
+const config = { name: 'work_seconds', help: 'Work "done" \\ in\nseconds', labelNames: ['route', 'code'], buckets: [0.1, 0.5, 1] };
 
 /** The same observations (label sets, values below, between, on and above the bounds, exemplars or none) into `observe`. */
 function feed(observe: (labels: { route: string; code: number | string }, value: number, exemplar?: Record<string, string>) => void): void {
@@ -16,6 +16,7 @@ function feed(observe: (labels: { route: string; code: number | string }, value:
   observe({ route: '/b "x"\n', code: '500' }, 7, { trace_id: 'c'.repeat(32), span_id: 'd'.repeat(16), tenant_id: 'acme' });
   observe({ route: '/a', code: 200 }, 0.7, { trace_id: 'e'.repeat(32), span_id: 'f'.repeat(16) });
   observe({ route: '/a', code: 200 }, 1e-9);
+  observe({ route: 'C:\\tmp', code: '' }, 0.25, { trace_id: '1'.repeat(32), span_id: '2'.repeat(16), tenant_id: 'a\\"b' });
 }
 
 /** A client Histogram and a store fed alike, each in an OpenMetrics registry and (as a view) a text registry. */

@@ -136,11 +136,67 @@ export class HistogramStore {
     return { ...data, values };
   }
 
+  /**
+   * The metric as a client registry's `getMetricsAsString` renders it, byte
+   * for byte, headed by `name` (a view's name; the lines keep the metric's own,
+   * as the client's do): each series' labels are formatted once instead of
+   * once per bucket line. Exemplars only in OpenMetrics.
+   */
+  renderText(openMetrics: boolean, name: string = this.name): string {
+    const escapedName = escapeString(name);
+    const lines = [`# HELP ${escapedName} ${escapeString(this.help)}`, `# TYPE ${escapedName} ${this.type}`];
+    const bounds = this.#upperBounds;
+    const bucketLabel = bounds.map((bound) => `${this.name}_bucket{le="${bound}"`);
+    const infLabel = `${this.name}_bucket{le="+Inf"`;
+    for (const series of this.#series.values()) {
+      const shared = formatLabels(series.labels);
+      const bucketEnd = shared === '' ? '} ' : `,${shared}} `;
+      let cumulative = 0;
+      for (let i = 0; i < bounds.length; i += 1) {
+        cumulative += series.counts[i]!;
+        lines.push(`${bucketLabel[i]!}${bucketEnd}${valueString(cumulative)}${openMetrics ? exemplarText(series.exemplars[i]) : ''}`);
+      }
+      lines.push(`${infLabel}${bucketEnd}${valueString(series.count)}${openMetrics ? exemplarText(series.exemplars[bounds.length]) : ''}`);
+      const plain = shared === '' ? ' ' : `{${shared}} `;
+      lines.push(`${this.name}_sum${plain}${valueString(series.sum)}`, `${this.name}_count${plain}${valueString(series.count)}`);
+    }
+    return lines.join('\n');
+  }
+
   #keyOf(labels: CheckedLabels): string {
     let key = '';
     for (let i = 0; i < this.#labelNames.length; i += 1) key = i === 0 ? String(labels[this.#labelNames[i]!]) : `${key}\u0000${labels[this.#labelNames[i]!]}`;
     return key;
   }
+}
+
+/** The client's label formatting: `name="value"` joined by commas, string values escaped. */
+function formatLabels(labels: Readonly<Record<string, string | number>>): string {
+  let text = '';
+  for (const name in labels) {
+    if (!Object.hasOwn(labels, name)) continue;
+    const label = labels[name]!;
+    const formatted = `${name}="${typeof label === 'string' ? escapeString(label).replace(/"/g, '\\"') : label}"`;
+    text = text === '' ? formatted : `${text},${formatted}`;
+  }
+  return text;
+}
+
+/** The client's escaping of names, help text and label values: backslash and newline. */
+function escapeString(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** The client's number formatting (`Nan` is its spelling). */
+function valueString(number: number): string {
+  if (Number.isFinite(number)) return `${number}`;
+  if (Number.isNaN(number)) return 'Nan';
+  return number < 0 ? '-Inf' : '+Inf';
+}
+
+/** The client's exemplar suffix of a bucket line, or nothing without an exemplar. */
+function exemplarText(exemplar: BucketExemplar | undefined): string {
+  return exemplar === undefined ? '' : ` # {${formatLabels(exemplar.labelSet)}} ${valueString(exemplar.value)} ${exemplar.timestamp}`;
 }
 
 function value(

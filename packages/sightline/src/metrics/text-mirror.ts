@@ -24,6 +24,8 @@ export interface MetricLike {
   readonly aggregator?: unknown;
   get(): Promise<{ readonly name: string }>;
   getForPromString?(): Promise<{ readonly name: string }>;
+  /** The metric's exposition text, as the client's `getMetricsAsString` renders it, when the metric renders itself (histograms). */
+  renderText?(openMetrics: boolean, name?: string): string;
 }
 
 /** Registers a view of `metric` (a metric of another client registry) in `registry`. */
@@ -39,6 +41,10 @@ export function registerView(registry: Registry, metric: MetricLike): void {
   if (metric.getForPromString !== undefined) {
     const values = metric.getForPromString.bind(metric);
     view.getForPromString = async () => ({ ...(await values()), name: view.name });
+  }
+  if (metric.renderText !== undefined) {
+    const render = metric.renderText.bind(metric);
+    view.renderText = (openMetrics) => render(openMetrics, view.name);
   }
   // The client registers anything with a name and get(); its types only name its own classes.
   registry.registerMetric(view as unknown as Metric<string>);
