@@ -200,7 +200,8 @@ export class HttpServerInstrumentation implements Instrumentation {
     const method = normalizeMethod(request.method);
     const parent = this.#carriesContext(request) ? propagation.extract(EMPTY_LINKED_CONTEXT, request.headers) : EMPTY_LINKED_CONTEXT;
     const forSampler = this.#options.samplerReadsAttributes === false ? undefined : startAttributes(request, scheme, method);
-    const span = this.#tracer.startSpan(method === OTHER_METHOD ? 'HTTP' : method, forSampler === undefined ? SERVER_SPAN : { kind: SpanKind.SERVER, attributes: forSampler }, parent);
+    const options = forSampler === undefined ? SERVER_SPAN : { kind: SpanKind.SERVER, attributes: forSampler };
+    const span = this.#tracer.startSpan(method === OTHER_METHOD ? 'HTTP' : method, options, parent);
     if (span.isRecording()) {
       if (forSampler === undefined) span.setAttributes(startAttributes(request, scheme, method));
       span.setAttributes(detailAttributes(request, scheme));
