@@ -57,23 +57,8 @@ export function withSpan<T>(
  * helpers of this package (database spans), not exported to users.
  */
 export function runInSpan<T>(name: string, options: WithSpanOptions, fn: (span: Span) => T, redact: ErrorTextRedactor | undefined): SpanResult<T> {
-  return runInNewSpan(options.tracer ?? sightlineTracer(), name, spanOptions(options), options.parentContext ?? context.active(), fn, redact);
-}
-
-/**
- * The core of {@link withSpan}, for helpers of this package that build the
- * span options themselves (the event bus builds them once per subscription):
- * starts the span in `parent`, runs `fn` with it active, ends it once.
- */
-export function runInNewSpan<T>(
-  tracer: Tracer,
-  name: string,
-  options: SpanOptions,
-  parent: Context,
-  fn: (span: Span) => T,
-  redact: ErrorTextRedactor | undefined,
-): SpanResult<T> {
-  const span = tracer.startSpan(name, options, parent);
+  const parent = options.parentContext ?? context.active();
+  const span = (options.tracer ?? sightlineTracer()).startSpan(name, spanOptions(options), parent);
   return runWithSpan(span, trace.setSpan(parent, span), fn, redact);
 }
 
