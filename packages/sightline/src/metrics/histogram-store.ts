@@ -16,6 +16,7 @@
  * and the OTLP push reads it as before.
  */
 import { validateMetricName } from '@prometheus-io/client';
+import { seriesKeyOf } from './label-values.ts';
 import type { CheckedLabels } from './label-values.ts';
 
 /** The exemplar of one bucket, as the client's `Exemplar` holds it (timestamp in seconds). */
@@ -97,9 +98,11 @@ export class HistogramStore {
     if (this.#labelNames.length === 0) this.series({});
   }
 
-  /** The series of `labels` (checked against the label names), created empty on first use. */
-  series(labels: CheckedLabels): HistogramSeries {
-    const key = this.#keyOf(labels);
+  /**
+   * The series of `labels` (checked against the label names), created empty
+   * on first use; `key` is their series key when the caller has it.
+   */
+  series(labels: CheckedLabels, key: string = seriesKeyOf(this.#labelNames, labels)): HistogramSeries {
     let series = this.#series.get(key);
     if (series === undefined) {
       series = new HistogramSeries(labels, this.#upperBounds);
@@ -161,12 +164,6 @@ export class HistogramStore {
       lines.push(`${this.name}_sum${plain}${valueString(series.sum)}`, `${this.name}_count${plain}${valueString(series.count)}`);
     }
     return lines.join('\n');
-  }
-
-  #keyOf(labels: CheckedLabels): string {
-    let key = '';
-    for (let i = 0; i < this.#labelNames.length; i += 1) key = i === 0 ? String(labels[this.#labelNames[i]!]) : `${key}\u0000${labels[this.#labelNames[i]!]}`;
-    return key;
   }
 }
 

@@ -16,7 +16,7 @@ export type LabelCheck =
 
 /**
  * Checks `labels` against `labelNames`. On the hot path (every label given,
- * nothing else) it walks the names once, copying the values (the client
+ * nothing else) it checks the names in one walk, copying the values (the client
  * keeps the object of a new series, and a caller may reuse its own); only a
  * refused call pays for finding out what is wrong.
  */
@@ -26,21 +26,15 @@ export function checkLabels(labelNames: readonly string[], labels: unknown): Lab
   }
   const given = labels as Record<string, unknown>;
   const checked: CheckedLabels = {};
-  let key = '';
-  for (let i = 0; i < labelNames.length; i += 1) {
-    const name = labelNames[i]!;
+  for (const name of labelNames) {
     const value = given[name];
-    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
-      checked[name] = value;
-      key = i === 0 ? String(value) : `${key}\u0000${value}`;
-    } else {
-      return refused(labelNames, given);
-    }
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) checked[name] = value;
+    else return refused(labelNames, given);
   }
   let count = 0;
   for (const name in given) if (Object.hasOwn(given, name)) count += 1;
   if (count !== labelNames.length) return refused(labelNames, given);
-  return { ok: true, labels: checked, key };
+  return { ok: true, labels: checked, key: seriesKeyOf(labelNames, checked) };
 }
 
 /** Why `given` does not fit `labelNames` (it does not). */
@@ -52,6 +46,13 @@ function refused(labelNames: readonly string[], given: Record<string, unknown>):
     return !(typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)));
   });
   return { ok: false, problem: `label "${name}" must be a string or a finite number, got ${describe(name === undefined ? undefined : given[name])}` };
+}
+
+/** The key of the series `labels` picks: its values in `labelNames` order, as {@link checkLabels} makes it. */
+export function seriesKeyOf(labelNames: readonly string[], labels: CheckedLabels): string {
+  let key = '';
+  for (let i = 0; i < labelNames.length; i += 1) key = i === 0 ? String(labels[labelNames[i]!]) : `${key}\u0000${labels[labelNames[i]!]}`;
+  return key;
 }
 
 /** Every label of `labelNames` set to `value`: the overflow series. */

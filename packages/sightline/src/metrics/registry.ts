@@ -11,7 +11,7 @@ import { renderRegistry } from './exposition.ts';
 import { HistogramStore } from './histogram-store.ts';
 import type { HistogramSeries } from './histogram-store.ts';
 import type { CounterInstrument, GaugeInstrument, HistogramInstrument } from './instruments.ts';
-import { checkLabels, uniformLabels } from './label-values.ts';
+import { checkLabels, seriesKeyOf, uniformLabels } from './label-values.ts';
 import type { CheckedLabels } from './label-values.ts';
 import { resolveRegistryOptions } from './registry-options.ts';
 import type { MetricsRegistryOptions, ResolvedMetricsRegistryConfig } from './registry-options.ts';
@@ -231,7 +231,7 @@ class PrometheusMetricsRegistry implements MetricsRegistry {
       };
       return {
         observe: (labels, value, context) => {
-          series.record(labels, value, Number.isFinite, (checked) => observeInto(store.series(checked), value, context));
+          series.record(labels, value, Number.isFinite, (checked, key) => observeInto(store.series(checked, key), value, context));
         },
         bind: (labels) => {
           // The recorder hands over the same checked labels while the series stays admitted: look its storage up once.
@@ -367,6 +367,7 @@ class SeriesRecorder {
   readonly #warnings: WarnOnce;
   readonly #onOverflow: () => void;
   readonly #overflowLabels: CheckedLabels;
+  readonly #overflowKey: string;
   readonly #unserved: UnservedWatch;
   #recorded = false;
 
@@ -383,9 +384,11 @@ class SeriesRecorder {
     this.#unserved = unserved;
     this.#onOverflow = onOverflow;
     this.#overflowLabels = uniformLabels(definition.labelNames, OVERFLOW_LABEL_VALUE);
+    this.#overflowKey = seriesKeyOf(definition.labelNames, this.#overflowLabels);
   }
 
-  record(labels: unknown, value: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels) => void): void {
+  /** Checks and records one observation; `apply` gets the checked labels and their series key. */
+  record(labels: unknown, value: unknown, validValue: (value: number) => boolean, apply: (labels: CheckedLabels, key: string) => void): void {
     this.#noteRecorded();
     try {
       if (typeof value !== 'number' || !validValue(value)) {
@@ -398,9 +401,9 @@ class SeriesRecorder {
         return;
       }
       if (this.#guard === undefined || this.#guard.admit(checked.key)) {
-        apply(checked.labels);
+        apply(checked.labels, checked.key);
       } else {
-        apply(this.#overflowLabels);
+        apply(this.#overflowLabels, this.#overflowKey);
         this.#onOverflow();
       }
     } catch (error) {
