@@ -13,6 +13,7 @@
 import { createContextKey } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import type { MetricsRegistry } from '../../metrics/registry.ts';
+import { OTHER_METHOD } from './method.ts';
 
 /**
  * The key under which server instrumentations keep the request's RPC
@@ -63,4 +64,9 @@ export function measuredRpcMetadata(span: Span, measured: MeasuredRequest): Http
 /** What Sightline's server instrumentation measures of the request, when it does. */
 export function measuredRequestOf(metadata: HttpRpcMetadata | undefined): MeasuredRequest | undefined {
   return metadata?.[MEASURED];
+}
+
+/** Leaves the request's final route in its metadata, for whatever reads it after the request; a request of an unknown method (`_OTHER`) gets none. */
+export function settleRoute(metadata: HttpRpcMetadata, method: string, route: string | undefined): void {
+  metadata.route = method === OTHER_METHOD ? undefined : route;
 }

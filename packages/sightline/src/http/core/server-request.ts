@@ -29,7 +29,7 @@ import type { ResolvedHttpServerConfig } from './options.ts';
 import { endWithResponse } from './node-response.ts';
 import type { NodeResponse } from './node-response.ts';
 import { runListenersInContext } from './request-listeners.ts';
-import { httpRpcMetadataOf, measuredRequestOf } from './request-metadata.ts';
+import { httpRpcMetadataOf, measuredRequestOf, settleRoute } from './request-metadata.ts';
 import type { HttpRpcMetadata, MeasuredRequest } from './request-metadata.ts';
 import { RequestTenantResolver } from './request-tenant.ts';
 
@@ -153,7 +153,7 @@ export function createHttpServerInstrumentation<Req>(
           const route = outcome.route ?? config.unmatchedRoute;
           observeRequestDuration(duration, registry.tenantLabels, { method, route, statusCode: outcome.statusCode, started, context: requestContext });
           if (span !== undefined && outcome.route !== undefined) nameServerSpan(span, method, outcome.route);
-          if (metadata !== undefined) metadata.route = method === OTHER_METHOD ? undefined : outcome.route;
+          if (metadata !== undefined) settleRoute(metadata, method, outcome.route);
         } catch (error) {
           diag.warn('sightline: could not record an HTTP request', error);
         }

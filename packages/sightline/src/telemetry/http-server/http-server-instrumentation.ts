@@ -29,7 +29,7 @@ import type { Instrumentation, InstrumentationConfig } from '@opentelemetry/inst
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import { EMPTY_LINKED_CONTEXT } from '../../context/linked-context.ts';
 import { normalizeMethod, OTHER_METHOD } from '../../http/core/method.ts';
-import { measuredRpcMetadata, RPC_METADATA_KEY } from '../../http/core/request-metadata.ts';
+import { measuredRpcMetadata, RPC_METADATA_KEY, settleRoute } from '../../http/core/request-metadata.ts';
 import type { HttpRpcMetadata, MeasuredRequest } from '../../http/core/request-metadata.ts';
 import { readRoute } from '../../http/core/node-response.ts';
 import { nameServerSpan, observeRequestDuration } from '../../http/core/server-request.ts';
@@ -243,7 +243,7 @@ export class HttpServerInstrumentation implements Instrumentation {
         }
         if (route !== undefined) nameServerSpan(span, method, route);
       }
-      metadata.route = method === OTHER_METHOD ? undefined : route;
+      settleRoute(metadata, method, route);
       span.end();
     } catch (error) {
       warn(`sightline: the HTTP server instrumentation could not record a request: ${String(error)}`);
