@@ -209,13 +209,17 @@ export function describeTransportConformance(target: ConformanceTarget): void {
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
+      const started: number[] = [];
       const done: number[] = [];
       await bus.subscribe(TYPE, async (event) => {
+        started.push(event.data.n);
         await gate;
         done.push(event.data.n);
       }, { group: 'draining', concurrency: 2 }).ready();
       await bus.publish(TYPE, { n: 1 });
       await bus.publish(TYPE, { n: 2 });
+      // Both handlers running: an event still waiting for a worker when close() starts is given back, not run.
+      await wait(() => started.length === 2, 'both handlers running');
       let closed = false;
       const closing = bus.close().then(() => {
         closed = true;
